@@ -1,0 +1,38 @@
+# Set-up and everyday tasks. `make demo` and `make test` install first when needed.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+DATA   ?= ../shared/data
+
+.PHONY: install demo test model bench lint clean
+
+install: $(STAMP)
+
+# torch first, pinned: 2.13.0 is the CPU build on disk here; anything looser pulls CUDA.
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet torch==2.13.0
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+demo: install
+	$(BIN)/stance compare seeds/alarabiya-2020.txt seeds/cgtn-2019.txt \
+		--label-a "Al Arabiya 2020" --label-b "CGTN 2019" --html report.html
+
+test: install
+	$(BIN)/python -m pytest -q
+
+# Retrain the embedded model from scratch (about an hour on 2 CPU cores).
+model: install
+	$(BIN)/python models/train.py --data $(DATA) --out models/stance-minilm
+
+bench: install
+	$(BIN)/python benchmarks/bench.py
+
+lint: install
+	$(BIN)/ruff check stance tests models benchmarks
+
+clean:
+	rm -rf $(VENV) report.html .pytest_cache

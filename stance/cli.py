@@ -1,0 +1,209 @@
+"""Command line: a thin layer over the library. Every command turns a StanceError into one
+line on stderr and exit code 1; typer handles usage errors (exit 2)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from stance.errors import StanceError
+
+app = typer.Typer(
+    help="Compare how news outlets treat the same parties, with a zero-shot NLI stance model.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+eval_app = typer.Typer(help="Evaluate on labelled data.", no_args_is_help=True)
+app.add_typer(eval_app, name="eval")
+
+ModelOption = Annotated[
+    str | None,
+    typer.Option("--model", help="NLI model: a local directory or a Hugging Face id (default: embedded)."),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON object on stdout.")]
+PartyOption = Annotated[
+    list[str] | None,
+    typer.Option("--party", help='A party and its aliases: "Khalifa Haftar=Haftar,General Haftar". Repeatable.'),
+]
+
+
+def _fail(message: str) -> None:
+    typer.echo(f"stance: error: {message}", err=True)
+    raise typer.Exit(1)
+
+
+@app.command()
+def compare(
+    file_a: Annotated[Path, typer.Argument(help="First article (UTF-8 text).")],
+    file_b: Annotated[Path, typer.Argument(help="Second article (UTF-8 text).")],
+    label_a: Annotated[
+        str | None, typer.Option("--label-a", help="Name of the first outlet (default: file stem).")
+    ] = None,
+    label_b: Annotated[
+        str | None, typer.Option("--label-b", help="Name of the second outlet (default: file stem).")
+    ] = None,
+    party: PartyOption = None,
+    only_given: Annotated[
+        bool, typer.Option("--only-given", help="Report only the parties given with --party.")
+    ] = False,
+    model: ModelOption = None,
+    json_out: JsonOption = False,
+    details: Annotated[bool, typer.Option("--details", help="List the sentences behind every number.")] = False,
+    html: Annotated[Path | None, typer.Option("--html", help="Also write a self-contained HTML report here.")] = None,
+    open_report: Annotated[bool, typer.Option("--open", help="Open the HTML report in a browser.")] = False,
+) -> None:
+    """Compare two articles: stance per party, descriptors, shared and one-sided content."""
+    try:
+        from stance.loading import read_text
+        from stance.parties import PartySpec
+        from stance.pipeline import compare as run_compare
+
+        if file_a.resolve() == file_b.resolve():
+            _fail(f"{file_a} is given twice; compare two different articles")
+        if only_given and not party:
+            _fail("--only-given needs at least one --party")
+        texts = [read_text(file_a), read_text(file_b)]
+        result = run_compare(
+            *texts,
+            label_a=label_a or file_a.stem,
+            label_b=label_b or file_b.stem,
+            path_a=str(file_a),
+            path_b=str(file_b),
+            parties=[PartySpec.parse(p) for p in party or []],
+            only_given=only_given,
+            model=model,
+        )
+    except StanceError as exc:
+        _fail(str(exc))
+    if html is not None:
+        from stance.render import html as html_render
+
+        try:
+            html_render.write(result, html)
+        except OSError as exc:
+            _fail(f"cannot write {html}: {exc.strerror}")
+        typer.echo(f"report written to {html}", err=True)
+        if open_report and not html_render.open_in_browser(html):
+            typer.echo("no browser found; open the file yourself", err=True)
+    elif open_report:
+        _fail("--open needs --html PATH")
+    if json_out:
+        from stance.render import json as json_render
+
+        json_render.write(result, sys.stdout)
+    else:
+        from stance.render import terminal
+
+        terminal.render(result, details=details)
+
+
+@app.command()
+def score(
+    file: Annotated[Path, typer.Argument(help="Article (UTF-8 text).")],
+    party: Annotated[list[str], typer.Option("--party", help='Party to score, "Name=Alias,…". Repeatable.')],
+    label: Annotated[
+        list[str] | None,
+        typer.Option("--label", help='Custom label, e.g. "supports a ceasefire" (its own hypothesis). Repeatable.'),
+    ] = None,
+    model: ModelOption = None,
+    json_out: JsonOption = False,
+) -> None:
+    """Score each sentence that mentions a party: stance probabilities and signed score."""
+    try:
+        from stance.annotate import score_article
+        from stance.loading import read_text
+        from stance.parties import PartySpec
+
+        result = score_article(
+            read_text(file),
+            [PartySpec.parse(p) for p in party],
+            labels=label or [],
+            model=model,
+            path=str(file),
+        )
+    except StanceError as exc:
+        _fail(str(exc))
+    if json_out:
+        from stance.render import json as json_render
+
+        json_render.write(result, sys.stdout)
+    else:
+        from stance.render import terminal
+
+        terminal.render_scores(result)
+
+
+@eval_app.command("newsmtsc")
+def eval_newsmtsc(
+    file: Annotated[Path, typer.Argument(help="NewsMTSC-format JSON-lines file.")],
+    model: ModelOption = None,
+    json_out: JsonOption = False,
+) -> None:
+    """Macro-F1, accuracy, per-class F1 and confusion matrix on NewsMTSC targets."""
+    from stance.evaluation import newsmtsc
+    from stance.nli import load
+
+    try:
+        items = newsmtsc.load(file)
+        nli = load(model)
+        from rich.progress import Progress
+
+        with Progress(console=_stderr_console(), transient=True) as bar:
+            task = bar.add_task("scoring", total=len(items))
+            report = newsmtsc.evaluate(nli, items, progress=lambda k: bar.advance(task, k))
+    except StanceError as exc:
+        _fail(str(exc))
+    data = {"dataset": f"newsmtsc:{file.name}", "model": nli.name, **newsmtsc.report_dict(report)}
+    if json_out:
+        from stance.render import json as json_render
+
+        json_render.write(data, sys.stdout)
+    else:
+        from stance.render import terminal
+
+        terminal.render_report(data)
+
+
+@eval_app.command("basil")
+def eval_basil(
+    directory: Annotated[Path, typer.Argument(help="BASIL folder with articles/ and annotations/.")],
+    model: ModelOption = None,
+    events: Annotated[int | None, typer.Option("--events", help="Use only the first N events.")] = None,
+    json_out: JsonOption = False,
+) -> None:
+    """Pairwise direction accuracy, article-level macro-F1 and descriptor recall on BASIL."""
+    try:
+        from rich.progress import Progress
+
+        from stance.evaluation import basil
+        from stance.pipeline_eval import analyse_for_basil
+
+        with Progress(console=_stderr_console(), transient=True) as bar:
+            task = bar.add_task("articles", total=None)
+            result = basil.evaluate_basil(
+                directory,
+                analyse_for_basil(model),
+                events=events,
+                progress=lambda done, total: bar.update(task, completed=done, total=total),
+            )
+    except StanceError as exc:
+        _fail(str(exc))
+    data = result.to_dict()
+    if json_out:
+        from stance.render import json as json_render
+
+        json_render.write(data, sys.stdout)
+    else:
+        from stance.render import terminal
+
+        terminal.render_report(data)
+
+
+def _stderr_console():
+    from rich.console import Console
+
+    return Console(stderr=True)

@@ -1,0 +1,1 @@
+"""Evaluation of the stance model and of whole comparisons on labelled data."""

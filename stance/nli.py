@@ -1,0 +1,186 @@
+"""Zero-shot NLI scoring: load a sequence-classification NLI model once, score many pairs.
+
+Every model call goes through :meth:`NLIModel.logits`, which tokenises all pairs at once,
+sorts them by length and runs them in padded batches under ``torch.inference_mode()``, so
+callers hand over everything they have instead of looping.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from stance.errors import StanceError
+
+#: Name users pass to mean the model trained by ``models/train.py`` and shipped in the repo.
+EMBEDDED = "embedded"
+EMBEDDED_DIR = Path(__file__).resolve().parent.parent / "models" / "stance-minilm"
+
+#: Hypothesis templates for the three stance classes, used with models that ship no
+#: ``stance.json`` (for example MNLI models from the Hugging Face hub).
+DEFAULT_TEMPLATES = {
+    "negative": "{mention} is portrayed negatively.",
+    "neutral": "{mention} is portrayed neutrally.",
+    "positive": "{mention} is portrayed positively.",
+}
+STANCE_LABELS = ("negative", "neutral", "positive")
+
+
+@dataclass(frozen=True)
+class StanceConfig:
+    """How a model expects stance questions to be asked (stored as ``stance.json``)."""
+
+    templates: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_TEMPLATES))
+    #: Characters put around the target mention in the premise, or ``None`` to leave it bare.
+    #: The embedded model was trained with marked targets; generic NLI models were not.
+    marker: tuple[str, str] | None = None
+    max_length: int = 128
+
+    @classmethod
+    def read(cls, directory: Path) -> StanceConfig:
+        path = directory / "stance.json"
+        if not path.is_file():
+            return cls()
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        marker = raw.get("marker")
+        return cls(
+            templates=raw.get("templates", dict(DEFAULT_TEMPLATES)),
+            marker=tuple(marker) if marker else None,
+            max_length=int(raw.get("max_length", 128)),
+        )
+
+    def write(self, directory: Path) -> None:
+        data = {"templates": self.templates, "marker": self.marker, "max_length": self.max_length}
+        (directory / "stance.json").write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+
+
+class NLIModel:
+    """A loaded NLI cross-encoder and the stance conventions that go with it."""
+
+    def __init__(self, name: str, tokenizer, model, config: StanceConfig) -> None:
+        import torch
+
+        self.name = name
+        self.tokenizer = tokenizer
+        self.model = model.eval()
+        self.config = config
+        self.entailment_id = _label_id(model.config.id2label, "entail", name)
+        try:
+            self.contradiction_id: int | None = _label_id(model.config.id2label, "contradict", name)
+        except StanceError:
+            self.contradiction_id = None
+        self._torch = torch
+
+    @property
+    def num_labels(self) -> int:
+        return int(self.model.config.num_labels)
+
+    def logits(self, premises: list[str], hypotheses: list[str], batch_size: int = 64) -> np.ndarray:
+        """Raw logits, shape ``(len(premises), num_labels)``, in the order given.
+
+        Pairs are tokenised once, sorted by token length and padded per batch, which
+        wastes far less compute on padding than batching in input order.
+        """
+        if len(premises) != len(hypotheses):
+            raise ValueError("premises and hypotheses differ in length")
+        out = np.zeros((len(premises), self.num_labels), dtype=np.float32)
+        if not premises:
+            return out
+        encoded = self.tokenizer(premises, hypotheses, truncation="only_first", max_length=self.config.max_length)
+        lengths = [len(ids) for ids in encoded["input_ids"]]
+        order = sorted(range(len(premises)), key=lengths.__getitem__)
+        keys = [k for k in ("input_ids", "token_type_ids", "attention_mask") if k in encoded]
+        torch = self._torch
+        with torch.inference_mode():
+            for start in range(0, len(order), batch_size):
+                chunk = order[start : start + batch_size]
+                features = [{k: encoded[k][i] for k in keys} for i in chunk]
+                batch = self.tokenizer.pad(features, return_tensors="pt")
+                batch = {k: v.to(self.model.device) for k, v in batch.items()}
+                out[chunk] = self.model(**batch).logits.float().cpu().numpy()
+        return out
+
+    def entailment_probability(self, premises: list[str], hypotheses: list[str]) -> np.ndarray:
+        """P(entailment) against contradiction for each pair, each pair on its own.
+
+        Used for custom labels, which are independent yes/no questions (like the
+        ``multi_label=True`` mode of transformers' zero-shot pipeline).
+        """
+        logits = self.logits(premises, hypotheses)
+        other = self.contradiction_id if self.contradiction_id is not None else 1 - self.entailment_id
+        pair = logits[:, [other, self.entailment_id]]
+        return _softmax(pair)[:, 1]
+
+    def choose(self, premises: list[str], hypothesis_sets: list[list[str]]) -> np.ndarray:
+        """For each premise, a distribution over its hypotheses from their entailment logits.
+
+        All hypothesis sets must have the same size; the result has shape
+        ``(len(premises), set size)`` and each row sums to one.
+        """
+        if not premises:
+            return np.zeros((0, 0), dtype=np.float32)
+        width = len(hypothesis_sets[0])
+        flat_p = [p for p, hs in zip(premises, hypothesis_sets, strict=True) for _ in hs]
+        flat_h = [h for hs in hypothesis_sets for h in hs]
+        logits = self.logits(flat_p, flat_h)[:, self.entailment_id]
+        return _softmax(logits.reshape(len(premises), width))
+
+
+def _label_id(id2label: dict, prefix: str, name: str) -> int:
+    for idx, label in id2label.items():
+        if str(label).lower().startswith(prefix):
+            return int(idx)
+    raise StanceError(
+        f"model {name!r} is not an NLI model: its config has no {prefix!r}… label "
+        f"(labels: {', '.join(map(str, id2label.values()))})"
+    )
+
+
+def _softmax(x: np.ndarray) -> np.ndarray:
+    z = x - x.max(axis=-1, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def resolve(name: str | None) -> str:
+    """Turn a user's ``--model`` value into a local path or hub id (``None`` = embedded)."""
+    if name in (None, "", EMBEDDED):
+        return str(os.environ.get("STANCE_MODEL") or EMBEDDED_DIR)
+    return name
+
+
+@lru_cache(maxsize=4)
+def load(name: str | None = None) -> NLIModel:
+    """Load an NLI model once per process: a local directory or a Hugging Face model id.
+
+    Only safetensors weights are accepted and no remote code is run. Hub ids need a
+    network (or a filled Hugging Face cache); local directories never touch one.
+    """
+    target = resolve(name)
+    path = Path(target).expanduser()
+    local = path.exists()
+    if local and not path.is_dir():
+        raise StanceError(f"model path {target} is a file; give the model's directory")
+    if not local and (target.startswith((".", "/", "~")) or target.count("/") != 1):
+        raise StanceError(f"model {target!r} not found: give a model directory or a hub id like org/name")
+    import torch
+    from transformers import AutoModelForSequenceClassification, AutoTokenizer
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.set_verbosity_error()
+    hf_logging.disable_progress_bar()
+    source = str(path) if local else target
+    try:
+        tokenizer = AutoTokenizer.from_pretrained(source)
+        model = AutoModelForSequenceClassification.from_pretrained(source, use_safetensors=True, dtype=torch.float32)
+    except (OSError, ValueError) as exc:
+        where = "directory" if local else "hub id (needs a network or a cached copy)"
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise StanceError(f"cannot load model {target!r} as a {where}: {first}") from exc
+    config = StanceConfig.read(path) if local else StanceConfig()
+    return NLIModel(target if not local else str(path), tokenizer, model, config)

@@ -1,0 +1,1 @@
+"""Renderers: each reads a finished result object and writes one output format."""

@@ -1,0 +1,94 @@
+"""Stance of a sentence toward one mention of a party, from an NLI model.
+
+A stance question is asked as NLI: the sentence is the premise (with the mention marked
+when the model was trained that way) and each class has a hypothesis such as
+"{mention} is portrayed negatively.". The three entailment logits are soft-maxed against
+each other, so the probabilities sum to one; the signed score is P(positive) − P(negative).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from stance.nli import STANCE_LABELS, NLIModel
+
+#: Longest premise (in characters) sent to the model; longer sentences are cut to a
+#: window around the mention so truncation never drops the mention itself.
+MAX_PREMISE_CHARS = 480
+
+
+@dataclass(frozen=True)
+class Target:
+    """One mention of a party in one sentence: ``sentence[start:end]`` is the mention."""
+
+    sentence: str
+    start: int
+    end: int
+
+    @property
+    def mention(self) -> str:
+        return self.sentence[self.start : self.end]
+
+
+@dataclass(frozen=True)
+class Stance:
+    """The model's reading of one target: class probabilities and a signed score in [-1, 1]."""
+
+    probs: dict[str, float]
+    score: float
+
+    @property
+    def label(self) -> str:
+        return max(self.probs, key=self.probs.__getitem__)
+
+
+def premise(target: Target, marker: tuple[str, str] | None) -> str:
+    """The sentence as the model sees it: windowed around the mention, optionally marked."""
+    text, start, end = target.sentence, target.start, target.end
+    if len(text) > MAX_PREMISE_CHARS:
+        half = max(0, (MAX_PREMISE_CHARS - (end - start)) // 2)
+        lo = max(0, min(start - half, len(text) - MAX_PREMISE_CHARS))
+        hi = min(len(text), max(end + half, lo + MAX_PREMISE_CHARS))
+        lo = text.rfind(" ", 0, lo) + 1 if lo else 0
+        text, start, end = text[lo:hi], start - lo, end - lo
+    if marker is None:
+        return text
+    return f"{text[:start]}{marker[0]}{text[start:end]}{marker[1]}{text[end:]}"
+
+
+def hypothesis(template: str, mention: str) -> str:
+    """Fill a template, capitalising the first letter when the mention opens it."""
+    text = template.format(mention=mention.strip())
+    return text[:1].upper() + text[1:]
+
+
+def score(model: NLIModel, targets: list[Target]) -> list[Stance]:
+    """Score every target in one batched model call."""
+    templates = [model.config.templates[label] for label in STANCE_LABELS]
+    premises = [premise(t, model.config.marker) for t in targets]
+    hyp_sets = [[hypothesis(tpl, t.mention) for tpl in templates] for t in targets]
+    probs = model.choose(premises, hyp_sets)
+    out = []
+    for row in probs:
+        p = {label: float(v) for label, v in zip(STANCE_LABELS, row, strict=True)}
+        out.append(Stance(probs=p, score=p["positive"] - p["negative"]))
+    return out
+
+
+def score_labels(model: NLIModel, targets: list[Target], labels: list[str]) -> list[dict[str, float]]:
+    """P(label applies) for custom labels such as "supports a ceasefire", one call for all.
+
+    A label is turned into the hypothesis "{mention} <label>." unless it contains its own
+    ``{mention}`` placeholder. Each label is judged on its own (entailment against
+    contradiction), so the values need not sum to one.
+    """
+    templates = [lab if "{mention}" in lab else "{mention} " + lab.rstrip(".") + "." for lab in labels]
+    premises, hyps = [], []
+    for t in targets:
+        p = premise(t, model.config.marker)
+        for tpl in templates:
+            premises.append(p)
+            hyps.append(hypothesis(tpl, t.mention))
+    flat = model.entailment_probability(premises, hyps)
+    width = len(labels)
+    return [{lab: float(flat[i * width + j]) for j, lab in enumerate(labels)} for i in range(len(targets))]

@@ -1,0 +1,77 @@
+"""Sentence alignment: the matching rule on known matrices, and the real model on real text."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from stance.alignment import THRESHOLD, align, embed, match
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+
+
+def naive_sentences(path: Path) -> list[str]:
+    """Lines split after full stops: crude, but enough to find the shared facts."""
+    text = path.read_text(encoding="utf-8")
+    parts = (p.strip() for line in text.splitlines() for p in re.split(r"(?<=\.)\s+", line))
+    return [p for p in parts if len(p) > 20]
+
+
+def test_best_either_keeps_each_sides_best_match_above_threshold() -> None:
+    sim = np.array(
+        [
+            [0.90, 0.70, 0.10],  # A0: best is B0
+            [0.80, 0.20, 0.10],  # A1: best is B0 too (B0 says one fact A says twice)
+            [0.10, 0.65, 0.30],  # A2: best is B1; B1's best is A0 (0.70): both kept
+            [0.10, 0.20, 0.50],  # A3: best B2 is below threshold
+        ]
+    )
+    pairs, only_a, only_b = match(sim, threshold=0.6)
+    assert [(i, j) for i, j, _ in pairs] == [(0, 0), (0, 1), (1, 0), (2, 1)]
+    assert pairs[1][2] == pytest.approx(0.70)
+    assert only_a == [3]
+    assert only_b == [2]
+
+
+def test_empty_input_needs_no_model() -> None:
+    assert align([], ["A sentence."]) == ([], [], [0])
+    assert align(["One.", "Two."], []) == ([], [0, 1], [])
+    assert embed([]).shape == (0, 384)
+
+
+def test_embeddings_are_unit_length_and_order_independent() -> None:
+    texts = ["A much longer sentence about the fighting near the capital on Sunday.", "Short one."]
+    forward, backward = embed(texts), embed(texts[::-1])
+    assert np.linalg.norm(forward, axis=1) == pytest.approx([1.0, 1.0], abs=1e-5)
+    assert forward == pytest.approx(backward[::-1], abs=1e-5)
+
+
+def test_paraphrases_align_and_unrelated_sentences_do_not() -> None:
+    a = [
+        "The finance minister resigned on Tuesday after the bribery scandal.",
+        "Heavy rain flooded several villages in the north.",
+    ]
+    b = [
+        "Shares of the carmaker rose five percent after strong quarterly sales.",
+        "Following the bribery affair, the finance minister stepped down on Tuesday.",
+    ]
+    pairs, only_a, only_b = align(a, b)
+    assert [(i, j) for i, j, _ in pairs] == [(0, 1)]
+    assert pairs[0][2] >= THRESHOLD
+    assert (only_a, only_b) == ([1], [0])
+
+
+def test_seed_articles_share_the_report_of_haftars_offensive() -> None:
+    a = naive_sentences(SEEDS / "cgtn-2019.txt")
+    b = naive_sentences(SEEDS / "alarabiya-2020.txt")
+    pairs, only_a, only_b = align(a, b)
+    assert pairs, "no sentence of the two seed articles aligned"
+    shared = [(a[i], b[j]) for i, j, _ in pairs]
+    assert any("offensive" in x and "offensive" in y and "Haftar" in y for x, y in shared)
+    assert len(only_a) + len({i for i, _, _ in pairs}) == len(a)
+    assert len(only_b) + len({j for _, j, _ in pairs}) == len(b)
+    # Most of each article is not reported by the other: they are a year apart.
+    assert len(only_a) > len(a) / 2 and len(only_b) > len(b) / 2

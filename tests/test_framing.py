@@ -1,0 +1,118 @@
+"""Framing: the words each outlet uses for a party, from general syntax rules."""
+
+from pathlib import Path
+
+import pytest
+
+from stance.framing import descriptors, normalise, only_in
+from stance.parties import FoundParty, find_parties
+from stance.result import Descriptor
+from stance.sentences import ParsedArticle, parse
+
+SEEDS = Path(__file__).parent.parent / "seeds"
+
+
+@pytest.fixture(scope="module")
+def seeds() -> tuple[list[ParsedArticle], list[FoundParty], list[dict[str, list[Descriptor]]]]:
+    articles = [
+        parse((SEEDS / "cgtn-2019.txt").read_text(encoding="utf-8"), "cgtn", None),
+        parse((SEEDS / "alarabiya-2020.txt").read_text(encoding="utf-8"), "alarabiya", None),
+    ]
+    parties = find_parties(articles)
+    return articles, parties, descriptors(articles, parties)
+
+
+def of(seeds, name: str) -> dict[str, list[tuple[str, str]]]:
+    _, parties, found = seeds
+    index = next(i for i, p in enumerate(parties) if p.name == name)
+    return {label: [(d.text, d.kind) for d in ds] for label, ds in found[index].items()}
+
+
+def described(text: str) -> dict[str, list[tuple[str, str]]]:
+    """Party name -> (descriptor, kind) for a one-article text."""
+    article = parse(text, "a", None)
+    parties = find_parties([article])
+    found = descriptors([article], parties)
+    return {p.name: [(d.text, d.kind) for d in ds["a"]] for p, ds in zip(parties, found, strict=True)}
+
+
+def test_seed_haftar_framed_differently(seeds) -> None:
+    haftar = of(seeds, "Khalifa Haftar")
+    assert ("strongman", "epithet") in haftar["alarabiya"]
+    assert ("foe of Islamist extremism", "appositive") in haftar["cgtn"]
+    assert ("who casts himself as a foe of Islamist extremism", "relative") in haftar["cgtn"]
+    assert ("General", "title") in haftar["alarabiya"]
+    assert all(text != "75" for text, _ in haftar["cgtn"])  # an age is not a label
+    _, parties, found = seeds
+    only = only_in(found[[p.name for p in parties].index("Khalifa Haftar")])
+    assert "strongman" in only["alarabiya"] and "foe of islamist extremism" in only["cgtn"]
+
+
+def test_seed_gna_modifiers_through_possessives(seeds) -> None:
+    gna = of(seeds, "Government of National Accord")
+    assert ("Turkish-backed", "modifier") in gna["alarabiya"]  # Libya’s Turkish-backed Government ...
+    assert ("UN-recognized", "modifier") in gna["alarabiya"]  # Sarraj’s UN-recognized GNA
+    assert gna["cgtn"] == []  # only a dropped caption names it there
+
+
+def test_seed_shared_title_is_not_only_in_either(seeds) -> None:
+    _, parties, found = seeds
+    pompeo = found[[p.name for p in parties].index("Mike Pompeo")]
+    assert {d.text for ds in pompeo.values() for d in ds} == {"Secretary of State"}
+    assert only_in(pompeo) == {"cgtn": [], "alarabiya": []}
+
+
+def test_every_party_has_every_label_and_descriptors_come_from_their_sentence(seeds) -> None:
+    articles, parties, found = seeds
+    assert len(found) == len(parties)
+    for per_label in found:
+        assert set(per_label) == {"cgtn", "alarabiya"}
+        for article in articles:
+            for d in per_label[article.label]:
+                assert d.text in article.sentences[d.sentence].text
+
+
+def test_appositive_and_predicate() -> None:
+    found = described("Maria Lopez, a veteran diplomat, arrived in Paris on Monday. Lopez is a former judge.")
+    assert found["Maria Lopez"] == [("veteran diplomat", "appositive"), ("former judge", "predicate")]
+
+
+def test_relative_clause_and_what_it_casts_the_party_as() -> None:
+    found = described(
+        "Omar Haddad, 64, who describes himself as a champion of the poor, spoke. Haddad is defiant."
+    )
+    assert found["Omar Haddad"] == [
+        ("champion of the poor", "appositive"),
+        ("who describes himself as a champion of the poor", "relative"),
+        ("defiant", "predicate"),
+    ]
+
+
+def test_modifiers_titles_and_acronym_defined_in_parentheses() -> None:
+    found = described(
+        "The Kremlin-backed National Unity Front (NUF) held a rally. Prime Minister Lena Park left early."
+    )
+    assert found["National Unity Front"] == [("Kremlin-backed", "modifier")]  # not "NUF"
+    assert found["Lena Park"] == [("Prime Minister", "title")]
+
+
+def test_modifier_after_a_possessive() -> None:
+    found = described("Oil prices rose after Norway's state-owned Equinor Energy Company cut output.")
+    assert found["Equinor Energy Company"] == [("state-owned", "modifier")]
+    assert found["Norway"] == []
+
+
+def test_epithet_descriptor() -> None:
+    found = described("Viktor Orsan won the election again. Voters cheered as the strongman spoke.")
+    assert found["Viktor Orsan"] == [("strongman", "epithet")]
+
+
+def test_only_in_normalises_dedupes_and_keeps_order() -> None:
+    ds = {
+        "a": [Descriptor("Islamist militants", "appositive", 1), Descriptor("The Strongman", "epithet", 2),
+              Descriptor("rebel", "modifier", 3), Descriptor("strongman", "epithet", 4)],
+        "b": [Descriptor("islamist militant", "appositive", 0), Descriptor("UN‑backed", "modifier", 1)],
+        "c": [],
+    }
+    assert only_in(ds) == {"a": ["strongman", "rebel"], "b": ["un-backed"], "c": []}
+    assert normalise("“the UN – backed”  forces") == "un-backed force"

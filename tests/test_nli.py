@@ -1,0 +1,127 @@
+"""The NLI scorer: loading by label names, batching that keeps order, stance semantics."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from safetensors.torch import load_file, save_file
+
+from stance.errors import StanceError
+from stance.nli import EMBEDDED_DIR, load
+from stance.scoring import Target, premise, score, score_labels
+
+
+def _target(sentence: str, mention: str) -> Target:
+    start = sentence.index(mention)
+    return Target(sentence, start, start + len(mention))
+
+
+def test_embedded_model_is_three_way_nli_with_stance_config(nli):
+    assert nli.model.config.id2label[nli.entailment_id] == "entailment"
+    assert nli.contradiction_id is not None
+    assert nli.config.marker is not None
+    assert set(nli.config.templates) == {"negative", "neutral", "positive"}
+
+
+def test_batched_scores_equal_one_at_a_time_and_keep_input_order(nli):
+    sentences = [
+        "The senator was praised by colleagues for her tireless work on the bill.",
+        "Critics accused the mayor of corruption.",
+        "The minister arrived in Paris on Tuesday for talks that are expected to last two days "
+        "and cover trade, migration and the war.",
+    ]
+    targets = [_target(sentences[0], "senator"), _target(sentences[1], "mayor"), _target(sentences[2], "minister")]
+    together = score(nli, targets)
+    alone = [score(nli, [t])[0] for t in targets]
+    for a, b in zip(together, alone, strict=True):
+        assert a.score == pytest.approx(b.score, abs=1e-4)
+        assert sum(a.probs.values()) == pytest.approx(1.0, abs=1e-5)
+
+
+def test_stance_direction_follows_the_sentence(nli):
+    good, bad = score(
+        nli,
+        [
+            _target("Volunteers thanked Maria Lopez for her generous and brave rescue work.", "Maria Lopez"),
+            _target("Prosecutors say Maria Lopez lied to investigators and stole from the charity.", "Maria Lopez"),
+        ],
+    )
+    assert good.label == "positive" and bad.label == "negative"
+    assert -1.0 <= bad.score < 0 < good.score <= 1.0
+
+
+def test_stance_is_toward_the_marked_target_not_the_sentence(nli):
+    sentence = "Rebels loyal to Smith ambushed a convoy, and Jones condemned the brutal attack."
+    smith, jones = score(nli, [_target(sentence, "Smith"), _target(sentence, "Jones")])
+    assert smith.score < jones.score
+
+
+def test_long_sentences_keep_the_mention_inside_the_window():
+    filler = "word " * 200
+    sentence = filler + "the Governor said " + filler
+    t = _target(sentence, "Governor")
+    p = premise(t, ("«", "»"))
+    assert "«Governor»" in p and len(p) < len(sentence)
+
+
+def test_custom_labels_are_independent_probabilities(nli):
+    t = _target("Pompeo urged an immediate ceasefire and a return to talks.", "Pompeo")
+    (probs,) = score_labels(nli, [t], ["supports a ceasefire", "opposes a ceasefire"])
+    assert probs["supports a ceasefire"] > probs["opposes a ceasefire"]
+    assert all(0.0 <= v <= 1.0 for v in probs.values())
+
+
+def _copy_with_labels(tmp_path, order: list[str]):
+    """A three-way model directory with another label order: the embedded weights with the
+    classifier rows permuted, so a correct loader must give identical stance scores."""
+    src = EMBEDDED_DIR
+    out = tmp_path / "reordered"
+    out.mkdir()
+    config = json.loads((src / "config.json").read_text())
+    old = {v: int(k) for k, v in config["id2label"].items()}
+    config["id2label"] = {str(i): lab for i, lab in enumerate(order)}
+    config["label2id"] = {lab: i for i, lab in enumerate(order)}
+    (out / "config.json").write_text(json.dumps(config))
+    weights = load_file(str(src / "model.safetensors"))
+    rows = [old[lab] for lab in order]
+    weights["classifier.weight"] = weights["classifier.weight"][rows].contiguous()
+    weights["classifier.bias"] = weights["classifier.bias"][rows].contiguous()
+    save_file(weights, str(out / "model.safetensors"), metadata={"format": "pt"})
+    for name in ("tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "vocab.txt"):
+        if (src / name).exists():
+            (out / name).write_bytes((src / name).read_bytes())
+    return out
+
+
+def test_loads_a_local_three_way_model_by_label_names(nli, tmp_path):
+    directory = _copy_with_labels(tmp_path, ["contradiction", "neutral", "entailment"])
+    other = load(str(directory))
+    assert other.entailment_id == 2 and other.contradiction_id == 0
+    # No stance.json: generic-model defaults (no target marker), as for hub models.
+    assert other.config.marker is None
+    t = [_target("Critics accused the mayor of corruption.", "mayor")]
+    plain = np.array(other.logits(["Critics accused the mayor of corruption."], ["The mayor is portrayed negatively."]))
+    same = np.array(nli.logits(["Critics accused the mayor of corruption."], ["The mayor is portrayed negatively."]))
+    assert plain[0, 2] == pytest.approx(same[0, nli.entailment_id], abs=1e-4)
+    assert score(other, t)[0].label == "negative"
+
+
+def test_model_without_entailment_label_is_refused(tmp_path):
+    directory = _copy_with_labels(tmp_path, ["negative", "neutral", "positive"])
+    with pytest.raises(StanceError, match="not an NLI model"):
+        load(str(directory))
+
+
+def test_pickle_weights_are_refused(tmp_path):
+    directory = _copy_with_labels(tmp_path, ["entailment", "neutral", "contradiction"])
+    (directory / "model.safetensors").rename(directory / "pytorch_model.bin")
+    with pytest.raises(StanceError, match="cannot load model"):
+        load(str(directory))
+
+
+@pytest.mark.parametrize("name", ["./no/such/dir", "not-a-hub-id"])
+def test_unknown_model_names_fail_clearly(name):
+    with pytest.raises(StanceError):
+        load(name)

@@ -1,0 +1,209 @@
+"""Parties: one party per real-world party across both articles, with all its mentions."""
+
+from pathlib import Path
+
+import pytest
+
+from stance.errors import StanceError
+from stance.parties import FoundParty, PartySpec, find_parties
+from stance.sentences import ParsedArticle, parse
+
+SEEDS = Path(__file__).parent.parent / "seeds"
+
+
+@pytest.fixture(scope="module")
+def seeds() -> list[ParsedArticle]:
+    return [
+        parse((SEEDS / "cgtn-2019.txt").read_text(encoding="utf-8"), "cgtn", None),
+        parse((SEEDS / "alarabiya-2020.txt").read_text(encoding="utf-8"), "alarabiya", None),
+    ]
+
+
+@pytest.fixture(scope="module")
+def seed_parties(seeds: list[ParsedArticle]) -> list[FoundParty]:
+    return find_parties(seeds)
+
+
+def party(parties: list[FoundParty], name: str) -> FoundParty:
+    """The one party that goes by ``name``; fails if it is split over several."""
+    matches = [p for p in parties if name == p.name or name in p.aliases]
+    assert len(matches) == 1, [p.name for p in matches]
+    return matches[0]
+
+
+def texts(found: FoundParty, kind: str | None = None) -> list[str]:
+    return [m.text for m in found.mentions if kind is None or m.kind == kind]
+
+
+def single(text: str, *given: PartySpec, only_given: bool = False) -> tuple[ParsedArticle, list[FoundParty]]:
+    article = parse(text, "a", None)
+    return article, find_parties([article], given, only_given)
+
+
+# -- the seeds ---------------------------------------------------------------------------
+def test_haftar_is_one_person_across_both_articles(seed_parties: list[FoundParty]) -> None:
+    haftar = party(seed_parties, "Haftar")
+    assert haftar.name == "Khalifa Haftar"
+    assert haftar.entity_type == "PERSON"
+    assert {m.article for m in haftar.mentions} == {0, 1}
+    assert not [p for p in seed_parties if p is not haftar and "Haftar" in p.name]
+    # "Khalifa Haftar's", "Haftar’s", "General Haftar" and the ORG-tagged "Haftar" all count
+    names = texts(haftar, "name")
+    assert (names.count("Khalifa Haftar"), names.count("Haftar")) == (3, 7)
+
+
+def test_pompeo_and_the_gna_are_single_parties(seed_parties: list[FoundParty]) -> None:
+    pompeo = party(seed_parties, "Pompeo")
+    assert pompeo.name == "Mike Pompeo" and {m.article for m in pompeo.mentions} == {0, 1}
+    gna = party(seed_parties, "GNA")
+    assert gna.name == "Government of National Accord"
+    # the "(GNA)" right after the long name defines it and is not a second mention
+    assert sum(1 for m in gna.mentions if m.article == 1 and m.sentence == 0) == 1
+    assert texts(gna).count("GNA") == 3
+
+
+def test_title_fragments_and_longer_names_stay_apart(seed_parties: list[FoundParty]) -> None:
+    names = {p.name for p in seed_parties}
+    assert "State" not in names  # from "Secretary of State"
+    lna = party(seed_parties, "LNA")
+    assert lna.name == "Libyan National Army"
+    libya = party(seed_parties, "Libya")
+    assert "Libyan National Army" not in libya.aliases and "Libyan" not in libya.aliases
+
+
+def test_epithet_and_object_pronoun_resolve_to_haftar(
+    seeds: list[ParsedArticle], seed_parties: list[FoundParty]
+) -> None:
+    haftar = party(seed_parties, "Haftar")
+    last = max(seeds[1].spans)  # "... Trump ... spoke with the strongman by telephone and praised him."
+    refs = [(m.text, m.kind) for m in haftar.mentions if (m.article, m.sentence) == (1, last)]
+    assert ("the strongman", "epithet") in refs and ("him", "pronoun") in refs
+    trump = party(seed_parties, "Donald Trump")
+    assert texts(trump) == ["Donald Trump"]
+
+
+def test_he_said_resolves_to_the_speaker_not_the_quoted_name(seed_parties: list[FoundParty]) -> None:
+    pompeo = party(seed_parties, "Pompeo")
+    assert (0, 1, "he", "pronoun") in [(m.article, m.sentence, m.text, m.kind) for m in pompeo.mentions]
+    haftar = party(seed_parties, "Haftar")
+    assert (0, 1) not in [(m.article, m.sentence) for m in haftar.mentions if m.kind == "pronoun"]
+
+
+def test_mentions_point_into_their_sentence(
+    seeds: list[ParsedArticle], seed_parties: list[FoundParty]
+) -> None:
+    for found in seed_parties:
+        for m in found.mentions:
+            sentence = seeds[m.article].sentences[m.sentence]
+            assert sentence.dropped is None
+            assert sentence.text[m.start : m.end] == m.text
+
+
+def test_parties_sorted_by_mentions(seed_parties: list[FoundParty]) -> None:
+    counts = [len(p.mentions) for p in seed_parties]
+    assert counts == sorted(counts, reverse=True)
+
+
+def test_captions_are_not_mined(seed_parties: list[FoundParty]) -> None:
+    # "Aguila Saleh" and "Mohamed Ghnouno" appear only in dropped photo captions
+    names = " ".join(p.name for p in seed_parties)
+    assert "Saleh" not in names and "Ghnouno" not in names
+
+
+def test_parse_numbers_sentences_and_keeps_their_spans(seeds: list[ParsedArticle]) -> None:
+    for article in seeds:
+        assert [s.id for s in article.sentences] == list(range(len(article.sentences)))
+        for s in article.sentences:
+            assert (s.id in article.spans) == (s.dropped is None)
+            if s.dropped is None:
+                span = article.spans[s.id]
+                assert span.text == s.text == s.text.strip()
+                # the span's doc is the whole paragraph, for context across sentences
+                assert span.doc.text == " ".join(
+                    t.text for t in article.sentences if t.paragraph == s.paragraph
+                )
+    cgtn = seeds[0]
+    first = next(s for s in cgtn.sentences if s.text.startswith('"The United States continues'))
+    paragraph = [s.text for s in cgtn.sentences if s.paragraph == first.paragraph]
+    assert len(paragraph) == 2 and paragraph[0].endswith("he added.")
+    assert cgtn.sentences[-1].dropped == "photo caption"
+
+
+def test_parse_glues_an_attribution_split_off_a_quote() -> None:
+    article = parse('"We will not stop!" he said. "The fight goes on."', "a", None)
+    assert [s.text for s in article.sentences] == ['"We will not stop!" he said.', '"The fight goes on."']
+
+
+# -- invented sentences -----------------------------------------------------------------
+def test_parenthesised_acronym_joins_its_name() -> None:
+    _, parties = single(
+        "The Democratic Alliance for Reform (DAR) won the vote. Later, DAR leaders celebrated."
+    )
+    dar = party(parties, "DAR")
+    assert dar.name == "Democratic Alliance for Reform"
+    assert texts(dar) == ["Democratic Alliance for Reform", "DAR"]
+
+
+def test_acronym_spelling_initials_joins_its_name() -> None:
+    _, parties = single("The National Liberation Front held talks on Friday. The NLF said it would return.")
+    assert party(parties, "NLF").name == "National Liberation Front"
+
+
+def test_surname_and_possessive_join_the_full_name() -> None:
+    _, parties = single("Maria Lopez arrived in Paris on Monday. Lopez's aides said Lopez is tired.")
+    lopez = party(parties, "Maria Lopez")
+    assert texts(lopez) == ["Maria Lopez", "Lopez", "Lopez"]
+    assert lopez.aliases == ["Lopez"]
+
+
+def test_dateline_is_not_a_mention() -> None:
+    _, parties = single("BERLIN (Reuters) - Officials in Berlin said Siemens would cut 500 jobs.")
+    assert [(p.name, texts(p)) for p in parties] == [("Berlin", ["Berlin"]), ("Siemens", ["Siemens"])]
+
+
+def test_pronoun_after_a_named_subject() -> None:
+    _, parties = single("John Carver met reporters on Tuesday. He said the plan would fail.")
+    assert texts(party(parties, "John Carver"), "pronoun") == ["He"]
+
+
+def test_object_pronoun_skips_the_subject_of_its_clause() -> None:
+    _, parties = single("Anna Berg called Tom Ruiz and thanked him.")
+    assert texts(party(parties, "Tom Ruiz"), "pronoun") == ["him"]
+    assert texts(party(parties, "Anna Berg"), "pronoun") == []
+
+
+def test_pronoun_in_a_quote_does_not_reach_outside_it() -> None:
+    _, parties = single('Lena Park criticised Omar Haddad. "He has failed," she said.')
+    assert texts(party(parties, "Omar Haddad"), "pronoun") == []  # "He" is inside the quote
+    assert texts(party(parties, "Lena Park"), "pronoun") == ["she"]
+
+
+def test_epithet_needs_exactly_one_person_nearby() -> None:
+    _, parties = single("Viktor Orsan won the election again. Voters cheered as the strongman spoke.")
+    assert texts(party(parties, "Viktor Orsan"), "epithet") == ["the strongman"]
+    _, parties = single("Viktor Orsan met Pavel Dorn. The general left early.")
+    assert all(m.kind == "name" for p in parties for m in p.mentions)
+
+
+# -- given parties ----------------------------------------------------------------------
+def test_party_spec_parse() -> None:
+    spec = PartySpec.parse("Khalifa Haftar = Haftar, General Haftar")
+    assert spec == PartySpec("Khalifa Haftar", ("Haftar", "General Haftar"))
+    assert PartySpec.parse("Wagner Group") == PartySpec("Wagner Group", ())
+    for bad in ("", "  ", "=Haftar"):
+        with pytest.raises(StanceError):
+            PartySpec.parse(bad)
+
+
+def test_given_spec_renames_adds_aliases_and_restricts() -> None:
+    text = "The Northern Coalition seized the town. Rebel leaders celebrated in the town square."
+    spec = PartySpec.parse("Northern Coalition Forces=Northern Coalition,Rebel")
+    _, parties = single(text, spec, only_given=True)
+    assert [p.name for p in parties] == ["Northern Coalition Forces"]
+    assert texts(parties[0]) == ["Northern Coalition", "Rebel"]
+
+
+def test_given_party_that_is_never_mentioned_is_still_listed() -> None:
+    _, parties = single("John Carver met reporters on Tuesday.", PartySpec.parse("Wagner Group"))
+    assert party(parties, "Wagner Group").mentions == []
+    assert party(parties, "John Carver").mentions
