@@ -43,7 +43,7 @@ MARKER = ("«", "»")
 
 #: Paraphrased hypothesis sets (negative, neutral, positive); the first is used at inference.
 TEMPLATE_SETS = [
-    tuple(DEFAULT_TEMPLATES[c] for c in CLASSES),
+    tuple(DEFAULT_TEMPLATES[c][0] for c in CLASSES),
     (
         "The sentence is negative about {mention}.",
         "The sentence is neutral about {mention}.",
@@ -67,6 +67,11 @@ def main() -> None:
     data = Path(args.data)
     marker = None if args.no_marker else MARKER
     started = time.time()
+    out = Path(args.out)
+    if args.finalize_only:
+        prior = json.loads((out / "metrics.json").read_text()) if (out / "metrics.json").exists() else {}
+        finalize(out, data, args, prior.get("history", []), started - 60 * prior.get("train_minutes", 0))
+        return
 
     train = newsmtsc.load(data / "newsmtsc" / "train.jsonl")[: args.limit]
     dev = {name: newsmtsc.load(data / "newsmtsc" / f"{name}.jsonl")[: args.limit] for name in ("dev_rw", "dev_mt")}
@@ -91,7 +96,6 @@ def main() -> None:
         lambda s: min((s + 1) / max(1, warmup), max(0.0, (total_steps - s) / max(1, total_steps - warmup))),
     )
 
-    out = Path(args.out)
     best, history, step = -1.0, [], 0
     for epoch in range(1, args.epochs + 1):
         model.train()
@@ -120,18 +124,42 @@ def main() -> None:
             best = mean
             save(model, tokenizer, config, out)
 
-    final = NLIModel(
-        str(out),
-        AutoTokenizer.from_pretrained(out),
-        AutoModelForSequenceClassification.from_pretrained(out, dtype=torch.float32),
-        StanceConfig.read(out),
-    )
+    finalize(out, data, args, history, started)
+
+
+def finalize(out: Path, data: Path, args: argparse.Namespace, history: list, started: float) -> None:
+    """Choose the stance templates by dev macro-F1, then report dev and test figures.
+
+    Candidates: each training template set alone, and all sets together (each class's
+    entailment logits averaged over its paraphrases). The winner goes into stance.json.
+    """
+    tokenizer = AutoTokenizer.from_pretrained(out)
+    model = AutoModelForSequenceClassification.from_pretrained(out, dtype=torch.float32)
+    base = StanceConfig.read(out)
+    candidates = {f"set {i}": {c: [ts[k]] for k, c in enumerate(CLASSES)} for i, ts in enumerate(TEMPLATE_SETS)}
+    candidates["all sets"] = {c: [ts[k] for ts in TEMPLATE_SETS] for k, c in enumerate(CLASSES)}
+    dev = {name: newsmtsc.load(data / "newsmtsc" / f"{name}.jsonl")[: args.limit] for name in ("dev_rw", "dev_mt")}
+    selection = {}
+    for name, templates in candidates.items():
+        config = StanceConfig(templates=templates, marker=base.marker, max_length=base.max_length)
+        selection[name] = evaluate(model, tokenizer, config, dev)
+        print(f"templates {name}: dev F1m {selection[name]}", flush=True)
+    best = max(selection, key=lambda name: sum(selection[name].values()))
+    config = StanceConfig(templates=candidates[best], marker=base.marker, max_length=base.max_length)
+    config.write(out)
+    final = NLIModel(str(out), tokenizer, model, config)
     report = {}
     for name in ("dev_rw", "dev_mt", "test_mt"):
         r = newsmtsc.evaluate(final, newsmtsc.load(data / "newsmtsc" / f"{name}.jsonl")[: args.limit])
         report[name] = {"f1_macro": round(r.f1_macro, 4), "accuracy": round(r.accuracy, 4), "n": r.n}
     minutes = (time.time() - started) / 60
-    metrics = {"args": vars(args), "history": history, "final_fp16": report, "train_minutes": round(minutes, 1)}
+    metrics = {
+        "args": vars(args),
+        "history": history,
+        "template_selection": {"dev_f1_macro": selection, "chosen": best},
+        "final_fp16": report,
+        "train_minutes": round(minutes, 1),
+    }
     (out / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n", encoding="utf-8")
     print(json.dumps(report), f"{minutes:.1f} min", flush=True)
 
@@ -149,6 +177,7 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--seed", type=int, default=13)
     p.add_argument("--limit", type=int, default=None, help="use only the first N targets of each file (smoke tests)")
+    p.add_argument("--finalize-only", action="store_true", help="only choose templates and evaluate --out")
     p.add_argument("--no-marker", action="store_true", help="ablation: leave the target unmarked")
     p.add_argument("--bf16", action=argparse.BooleanOptionalAction, default=True)
     return p.parse_args()

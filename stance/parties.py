@@ -322,7 +322,7 @@ class _Finder:
         chosen: list[tuple[str, PartySpec]] = []
         for spec in given:
             keys = [normalise(name) for name in spec.names]
-            hits = [key for key in keys if key in self.groups]
+            hits = [key for key in keys if key in self.groups] or self._same_surname(keys[0])
             anchor = hits[0] if hits else keys[0]
             self._group(anchor)
             for key in hits:
@@ -345,6 +345,19 @@ class _Finder:
             if party.name:
                 parties.append(party)
         return parties
+
+    def _same_surname(self, key: str) -> list[str]:
+        """A given name the text writes another way ("Donald J. Trump", "Charles E. Grassley"
+        for "Chuck Grassley"): the one party sharing its surname; among several, the one that
+        also shares its first name; none when that still leaves a choice."""
+        words = key.split()
+        if len(words) < 2:
+            return []
+        same = [k for k in self.groups if k.split()[-1] == words[-1]]
+        roots = {self.find(k) for k in same}
+        if len(roots) > 1:
+            roots = {self.find(k) for k in same if k.split()[0] == words[0]}
+        return [roots.pop()] if len(roots) == 1 else []
 
     @staticmethod
     def _party(groups: list[_Group]) -> _Party:

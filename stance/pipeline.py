@@ -77,7 +77,7 @@ def compare(
         )
     with clock("stance"):
         nli = load(model)
-        mentions = _score_mentions(nli, articles, found)
+        mentions = score_mentions(nli, articles, found)
     with clock("alignment"):
         pairs, only_a, only_b = alignment.align(_kept_texts(articles[0]), _kept_texts(articles[1]))
     with clock("framing"):
@@ -117,7 +117,7 @@ def _kept_texts(article: ParsedArticle) -> list[str]:
     return [s.text for s in article.sentences if s.dropped is None]
 
 
-def _score_mentions(nli, articles: list[ParsedArticle], found: list[FoundParty]) -> list[list[Mention]]:
+def score_mentions(nli, articles: list[ParsedArticle], found: list[FoundParty]) -> list[list[Mention]]:
     """Score every mention of every party in one batched model call."""
     flat = [(i, m) for i, p in enumerate(found) for m in p.mentions]
     targets = [Target(articles[m.article].sentences[m.sentence].text, m.start, m.end) for _, m in flat]

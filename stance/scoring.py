@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from stance.nli import STANCE_LABELS, NLIModel
+import numpy as np
+
+from stance.nli import STANCE_LABELS, NLIModel, softmax
 
 #: Longest premise (in characters) sent to the model; longer sentences are cut to a
 #: window around the mention so truncation never drops the mention itself.
@@ -63,11 +65,19 @@ def hypothesis(template: str, mention: str) -> str:
 
 
 def score(model: NLIModel, targets: list[Target]) -> list[Stance]:
-    """Score every target in one batched model call."""
-    templates = [model.config.templates[label] for label in STANCE_LABELS]
+    """Score every target in one batched model call.
+
+    With several templates per class, each class's entailment logits are averaged
+    before the soft-max across classes.
+    """
+    templates = [tpl for label in STANCE_LABELS for tpl in model.config.templates[label]]
+    sizes = [len(model.config.templates[label]) for label in STANCE_LABELS]
     premises = [premise(t, model.config.marker) for t in targets]
     hyp_sets = [[hypothesis(tpl, t.mention) for tpl in templates] for t in targets]
-    probs = model.choose(premises, hyp_sets)
+    logits = model.entailment_logits(premises, hyp_sets)
+    bounds = np.cumsum([0, *sizes])
+    per_class = np.stack([logits[:, lo:hi].mean(axis=1) for lo, hi in zip(bounds[:-1], bounds[1:], strict=True)], 1)
+    probs = softmax(per_class) if len(targets) else per_class
     out = []
     for row in probs:
         p = {label: float(v) for label, v in zip(STANCE_LABELS, row, strict=True)}

@@ -207,3 +207,14 @@ def test_given_party_that_is_never_mentioned_is_still_listed() -> None:
     _, parties = single("John Carver met reporters on Tuesday.", PartySpec.parse("Wagner Group"))
     assert party(parties, "Wagner Group").mentions == []
     assert party(parties, "John Carver").mentions
+
+
+def test_a_given_name_finds_the_person_written_another_way():
+    article = parse(
+        "Robert K. Lindqvist, a senator from Ohio, spoke on Monday. Mr. Lindqvist said he would run again.",
+        "a",
+        None,
+    )
+    (party,) = find_parties([article], [PartySpec.parse("Bob Lindqvist")], only_given=True)
+    assert party.name == "Bob Lindqvist"
+    assert {m.text for m in party.mentions} >= {"Robert K. Lindqvist", "Lindqvist"}

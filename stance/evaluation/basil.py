@@ -172,9 +172,7 @@ def load(root: str | Path, events: int | None = None) -> list[BasilArticle]:
     paths = sorted((base / "articles").glob("*/*.json"))
     if not paths:
         raise StanceError(f"{base}: no BASIL articles (expected articles/YEAR/EVENT_N.json)")
-    articles = [
-        _article(path, base / "annotations" / path.parent.name / f"{path.stem}_ann.json") for path in paths
-    ]
+    articles = [_article(path, base / "annotations" / path.parent.name / f"{path.stem}_ann.json") for path in paths]
     if events is not None:
         keep = set(list(dict.fromkeys(a.event for a in articles))[:events])
         articles = [a for a in articles if a.event in keep]
