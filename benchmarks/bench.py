@@ -41,7 +41,7 @@ def stage_times() -> None:
     for name, fn in (
         ("load NLI model", nli.load),
         ("load spaCy", sentences.nlp),
-        ("load embedder", alignment.embed_model),
+        ("load embedder", alignment.load_model),
     ):
         t0 = time.perf_counter()
         fn()
