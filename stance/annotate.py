@@ -12,23 +12,18 @@ from dataclasses import asdict, dataclass
 from stance.errors import StanceError
 from stance.nli import load
 from stance.parties import PartySpec, find_parties
-from stance.scoring import Target, score, score_labels
+from stance.pipeline import score_mentions
+from stance.result import Mention
+from stance.scoring import Target, score_labels
 from stance.sentences import parse
-from stance.voice import voice_of
 
 
 @dataclass(frozen=True)
-class ScoredMention:
-    sentence: int
-    text: str
+class ScoredMention(Mention):
+    """A scored mention with its party, its sentence's text and any custom labels."""
+
     party: str
-    mention: str
-    start: int
-    end: int
-    voice: str
-    speaker: str | None
-    probs: dict[str, float]
-    score: float
+    sentence_text: str
     #: Custom label -> P(label applies to the mention), when labels were asked for.
     labels: dict[str, float]
 
@@ -57,31 +52,20 @@ def score_article(
         raise StanceError("name at least one party with --party")
     article = parse(text, "article", path)
     found = find_parties([article], parties, only_given=True)
-    flat = [(p.name, m) for p in found for m in p.mentions]
-    if not flat:
+    if not any(p.mentions for p in found):
         names = ", ".join(p.name for p in parties)
         raise StanceError(f"{path or 'the article'}: none of the parties is mentioned ({names})")
-    flat.sort(key=lambda pm: (pm[1].sentence, pm[1].start))
     nli = load(model)
-    targets = [Target(article.sentences[m.sentence].text, m.start, m.end) for _, m in flat]
-    stances = score(nli, targets)
+    scored = score_mentions(nli, [article], found)
+    flat = sorted(
+        ((p.name, m) for p, ms in zip(found, scored, strict=True) for m in ms),
+        key=lambda pm: (pm[1].sentence, pm[1].start),
+    )
+    texts = [article.sentences[m.sentence].text for _, m in flat]
+    targets = [Target(t, m.start, m.end) for t, (_, m) in zip(texts, flat, strict=True)]
     label_probs = score_labels(nli, targets, list(labels)) if labels else [{} for _ in targets]
-    mentions = []
-    for (party, m), t, st, lp in zip(flat, targets, stances, label_probs, strict=True):
-        voice, speaker = voice_of(article, m.sentence, m.start, m.end)
-        mentions.append(
-            ScoredMention(
-                sentence=m.sentence,
-                text=t.sentence,
-                party=party,
-                mention=m.text,
-                start=m.start,
-                end=m.end,
-                voice=voice,
-                speaker=speaker,
-                probs=st.probs,
-                score=st.score,
-                labels=lp,
-            )
-        )
+    mentions = [
+        ScoredMention(**vars(m), party=party, sentence_text=t, labels=lp)
+        for (party, m), t, lp in zip(flat, texts, label_probs, strict=True)
+    ]
     return ScoredArticle(path, nli.name, [p.name for p in found], list(labels), mentions)

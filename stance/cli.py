@@ -36,6 +36,16 @@ def _fail(message: str) -> None:
     raise typer.Exit(1)
 
 
+def _emit(result, json_out: bool, show) -> None:
+    """One object as JSON on stdout, or through the terminal renderer ``show``."""
+    if json_out:
+        from stance.render import json as json_render
+
+        json_render.write(result, sys.stdout)
+    else:
+        show(result)
+
+
 @app.command()
 def compare(
     file_a: Annotated[Path, typer.Argument(help="First article (UTF-8 text).")],
@@ -91,14 +101,9 @@ def compare(
             typer.echo("no browser found; open the file yourself", err=True)
     elif open_report:
         _fail("--open needs --html PATH")
-    if json_out:
-        from stance.render import json as json_render
+    from stance.render import terminal
 
-        json_render.write(result, sys.stdout)
-    else:
-        from stance.render import terminal
-
-        terminal.render(result, details=details)
+    _emit(result, json_out, lambda r: terminal.render(r, details=details))
 
 
 @app.command()
@@ -127,14 +132,9 @@ def score(
         )
     except StanceError as exc:
         _fail(str(exc))
-    if json_out:
-        from stance.render import json as json_render
+    from stance.render import terminal
 
-        json_render.write(result, sys.stdout)
-    else:
-        from stance.render import terminal
-
-        terminal.render_scores(result)
+    _emit(result, json_out, terminal.render_scores)
 
 
 @eval_app.command("newsmtsc")
@@ -158,14 +158,9 @@ def eval_newsmtsc(
     except StanceError as exc:
         _fail(str(exc))
     data = {"dataset": f"newsmtsc:{file.name}", "model": nli.name, **newsmtsc.report_dict(report)}
-    if json_out:
-        from stance.render import json as json_render
+    from stance.render import terminal
 
-        json_render.write(data, sys.stdout)
-    else:
-        from stance.render import terminal
-
-        terminal.render_report(data)
+    _emit(data, json_out, terminal.render_report)
 
 
 @eval_app.command("basil")
@@ -193,14 +188,9 @@ def eval_basil(
     except StanceError as exc:
         _fail(str(exc))
     data = result.to_dict()
-    if json_out:
-        from stance.render import json as json_render
+    from stance.render import terminal
 
-        json_render.write(data, sys.stdout)
-    else:
-        from stance.render import terminal
-
-        terminal.render_report(data)
+    _emit(data, json_out, terminal.render_report)
 
 
 def _stderr_console():

@@ -23,3 +23,14 @@ def nli():
 @pytest.fixture(scope="session")
 def seeds() -> dict[str, Path]:
     return {p.stem: p for p in sorted(SEEDS.glob("*.txt"))}
+
+
+@pytest.fixture(scope="session")
+def parsed_seeds(seeds):
+    """The seeds cleaned and parsed, CGTN first (the order the stage tests expect)."""
+    from stance.sentences import parse
+
+    return [
+        parse(seeds[name].read_text(encoding="utf-8"), label, None)
+        for name, label in (("cgtn-2019", "cgtn"), ("alarabiya-2020", "alarabiya"))
+    ]

@@ -112,7 +112,8 @@ def test_score_prints_each_mention_with_its_stance(seeds):
     assert data["parties"] == ["Khalifa Haftar"]
     assert len(data["mentions"]) >= 3
     for m in data["mentions"]:
-        assert m["text"][m["start"] : m["end"]] == m["mention"]
+        assert m["sentence_text"][m["start"] : m["end"]] == m["text"]
+        assert m["party"] == "Khalifa Haftar" and m["voice"] in {"own", "quoted"}
         assert -1.0 <= m["score"] <= 1.0
         assert set(m["labels"]) == {"supports a ceasefire"}
 

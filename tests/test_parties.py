@@ -1,6 +1,5 @@
 """Parties: one party per real-world party across both articles, with all its mentions."""
 
-from pathlib import Path
 
 import pytest
 
@@ -8,20 +7,10 @@ from stance.errors import StanceError
 from stance.parties import FoundParty, PartySpec, find_parties
 from stance.sentences import ParsedArticle, parse
 
-SEEDS = Path(__file__).parent.parent / "seeds"
-
 
 @pytest.fixture(scope="module")
-def seeds() -> list[ParsedArticle]:
-    return [
-        parse((SEEDS / "cgtn-2019.txt").read_text(encoding="utf-8"), "cgtn", None),
-        parse((SEEDS / "alarabiya-2020.txt").read_text(encoding="utf-8"), "alarabiya", None),
-    ]
-
-
-@pytest.fixture(scope="module")
-def seed_parties(seeds: list[ParsedArticle]) -> list[FoundParty]:
-    return find_parties(seeds)
+def seed_parties(parsed_seeds: list[ParsedArticle]) -> list[FoundParty]:
+    return find_parties(parsed_seeds)
 
 
 def party(parties: list[FoundParty], name: str) -> FoundParty:
@@ -40,7 +29,7 @@ def single(text: str, *given: PartySpec, only_given: bool = False) -> tuple[Pars
     return article, find_parties([article], given, only_given)
 
 
-# -- the seeds ---------------------------------------------------------------------------
+# -- the parsed_seeds ---------------------------------------------------------------------------
 def test_haftar_is_one_person_across_both_articles(seed_parties: list[FoundParty]) -> None:
     haftar = party(seed_parties, "Haftar")
     assert haftar.name == "Khalifa Haftar"
@@ -72,10 +61,10 @@ def test_title_fragments_and_longer_names_stay_apart(seed_parties: list[FoundPar
 
 
 def test_epithet_and_object_pronoun_resolve_to_haftar(
-    seeds: list[ParsedArticle], seed_parties: list[FoundParty]
+    parsed_seeds: list[ParsedArticle], seed_parties: list[FoundParty]
 ) -> None:
     haftar = party(seed_parties, "Haftar")
-    last = max(seeds[1].spans)  # "... Trump ... spoke with the strongman by telephone and praised him."
+    last = max(parsed_seeds[1].spans)  # "... Trump ... spoke with the strongman by telephone and praised him."
     refs = [(m.text, m.kind) for m in haftar.mentions if (m.article, m.sentence) == (1, last)]
     assert ("the strongman", "epithet") in refs and ("him", "pronoun") in refs
     trump = party(seed_parties, "Donald Trump")
@@ -90,11 +79,11 @@ def test_he_said_resolves_to_the_speaker_not_the_quoted_name(seed_parties: list[
 
 
 def test_mentions_point_into_their_sentence(
-    seeds: list[ParsedArticle], seed_parties: list[FoundParty]
+    parsed_seeds: list[ParsedArticle], seed_parties: list[FoundParty]
 ) -> None:
     for found in seed_parties:
         for m in found.mentions:
-            sentence = seeds[m.article].sentences[m.sentence]
+            sentence = parsed_seeds[m.article].sentences[m.sentence]
             assert sentence.dropped is None
             assert sentence.text[m.start : m.end] == m.text
 
@@ -110,8 +99,8 @@ def test_captions_are_not_mined(seed_parties: list[FoundParty]) -> None:
     assert "Saleh" not in names and "Ghnouno" not in names
 
 
-def test_parse_numbers_sentences_and_keeps_their_spans(seeds: list[ParsedArticle]) -> None:
-    for article in seeds:
+def test_parse_numbers_sentences_and_keeps_their_spans(parsed_seeds: list[ParsedArticle]) -> None:
+    for article in parsed_seeds:
         assert [s.id for s in article.sentences] == list(range(len(article.sentences)))
         for s in article.sentences:
             assert (s.id in article.spans) == (s.dropped is None)
@@ -122,7 +111,7 @@ def test_parse_numbers_sentences_and_keeps_their_spans(seeds: list[ParsedArticle
                 assert span.doc.text == " ".join(
                     t.text for t in article.sentences if t.paragraph == s.paragraph
                 )
-    cgtn = seeds[0]
+    cgtn = parsed_seeds[0]
     first = next(s for s in cgtn.sentences if s.text.startswith('"The United States continues'))
     paragraph = [s.text for s in cgtn.sentences if s.paragraph == first.paragraph]
     assert len(paragraph) == 2 and paragraph[0].endswith("he added.")

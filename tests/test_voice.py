@@ -1,21 +1,9 @@
 """Voice: a mention is the outlet's own words unless quoted or reported, with its speaker."""
 
-from pathlib import Path
 
-import pytest
 
 from stance.sentences import ParsedArticle, parse
 from stance.voice import voice_of
-
-SEEDS = Path(__file__).parent.parent / "seeds"
-
-
-@pytest.fixture(scope="module")
-def seeds() -> list[ParsedArticle]:
-    return [
-        parse((SEEDS / "cgtn-2019.txt").read_text(encoding="utf-8"), "cgtn", None),
-        parse((SEEDS / "alarabiya-2020.txt").read_text(encoding="utf-8"), "alarabiya", None),
-    ]
 
 
 def voice(article: ParsedArticle, needle: str, nth: int = 0) -> tuple[str, str | None]:
@@ -31,34 +19,34 @@ def voice(article: ParsedArticle, needle: str, nth: int = 0) -> tuple[str, str |
     return voice_of(article, sid, start, start + len(needle))
 
 
-def test_quoted_name_is_attributed_to_the_resolved_he(seeds: list[ParsedArticle]) -> None:
+def test_quoted_name_is_attributed_to_the_resolved_he(parsed_seeds: list[ParsedArticle]) -> None:
     # "We have made clear that we oppose ... Khalifa Haftar's forces ...," he said in a statement.
-    assert voice(seeds[0], "Khalifa Haftar", 1) == ("quoted", "Mike Pompeo")
+    assert voice(parsed_seeds[0], "Khalifa Haftar", 1) == ("quoted", "Mike Pompeo")
 
 
-def test_name_before_a_trailing_attribution_is_reported(seeds: list[ParsedArticle]) -> None:
+def test_name_before_a_trailing_attribution_is_reported(parsed_seeds: list[ParsedArticle]) -> None:
     # "... the forces of Khalifa Haftar, Secretary of State Mike Pompeo said on Sunday."
-    assert voice(seeds[0], "Khalifa Haftar", 0) == ("quoted", "Mike Pompeo")
-    assert voice(seeds[0], "Mike Pompeo") == ("own", None)
+    assert voice(parsed_seeds[0], "Khalifa Haftar", 0) == ("quoted", "Mike Pompeo")
+    assert voice(parsed_seeds[0], "Mike Pompeo") == ("own", None)
 
 
-def test_quote_continuing_in_the_next_sentence_keeps_its_speaker(seeds: list[ParsedArticle]) -> None:
+def test_quote_continuing_in_the_next_sentence_keeps_its_speaker(parsed_seeds: list[ParsedArticle]) -> None:
     # '"The United States continues ...," he added. "A political solution ... for all Libyans."'
-    sentence = next(s for s in seeds[0].sentences if s.text.startswith('"A political solution'))
+    sentence = next(s for s in parsed_seeds[0].sentences if s.text.startswith('"A political solution'))
     start = sentence.text.index("Libyans")
-    assert voice_of(seeds[0], sentence.id, start, start + 7) == ("quoted", "Pompeo")
+    assert voice_of(parsed_seeds[0], sentence.id, start, start + 7) == ("quoted", "Pompeo")
 
 
-def test_statement_and_department_are_speakers(seeds: list[ParsedArticle]) -> None:
+def test_statement_and_department_are_speakers(parsed_seeds: list[ParsedArticle]) -> None:
     # Pompeo and Sarraj “emphasized ...,” a statement said.
-    assert voice(seeds[1], "Sarraj", 1) == ("quoted", "a statement")
+    assert voice(parsed_seeds[1], "Sarraj", 1) == ("quoted", "a statement")
     # Pompeo placed a phone call to ... Sarraj to “reiterate ...,” the State Department said.
-    assert voice(seeds[1], "Pompeo", 1) == ("quoted", "State Department")
+    assert voice(parsed_seeds[1], "Pompeo", 1) == ("quoted", "State Department")
 
 
-def test_plain_reporting_is_own_voice(seeds: list[ParsedArticle]) -> None:
-    assert voice(seeds[1], "The United States officially backs") == ("own", None)
-    assert voice(seeds[1], "strongman") == ("own", None)
+def test_plain_reporting_is_own_voice(parsed_seeds: list[ParsedArticle]) -> None:
+    assert voice(parsed_seeds[1], "The United States officially backs") == ("own", None)
+    assert voice(parsed_seeds[1], "strongman") == ("own", None)
 
 
 def test_that_clause_of_a_reporting_verb() -> None:

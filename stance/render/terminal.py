@@ -166,9 +166,9 @@ def render_scores(result, console: Console | None = None) -> None:
     for col in ("sent", "party", "voice", "neg", "neu", "pos", "score", *result.labels, "sentence"):
         table.add_column(col, overflow="fold")
     for m in result.mentions:
-        text = Text(m.text[: m.start])
-        text.append(m.text[m.start : m.end], style="bold underline")
-        text.append(m.text[m.end :])
+        text = Text(m.sentence_text[: m.start])
+        text.append(m.text, style="bold underline")
+        text.append(m.sentence_text[m.end :])
         table.add_row(
             str(m.sentence),
             m.party,
