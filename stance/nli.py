@@ -41,6 +41,9 @@ class StanceConfig:
     #: The embedded model was trained with marked targets; generic NLI models were not.
     marker: tuple[str, str] | None = None
     max_length: int = 128
+    #: Added to each class's logit before the soft-max: a prior-shift correction chosen on
+    #: dev data for the embedded model (all zero for other models).
+    bias: dict[str, float] = field(default_factory=lambda: dict.fromkeys(STANCE_LABELS, 0.0))
 
     @classmethod
     def read(cls, directory: Path) -> StanceConfig:
@@ -56,10 +59,11 @@ class StanceConfig:
             },
             marker=tuple(marker) if marker else None,
             max_length=int(raw.get("max_length", 128)),
+            bias={label: float(raw.get("bias", {}).get(label, 0.0)) for label in STANCE_LABELS},
         )
 
     def write(self, directory: Path) -> None:
-        data = {"templates": self.templates, "marker": self.marker, "max_length": self.max_length}
+        data = {"templates": self.templates, "marker": self.marker, "max_length": self.max_length, "bias": self.bias}
         (directory / "stance.json").write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
 
 

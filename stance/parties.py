@@ -586,12 +586,12 @@ def _clause_subjects(token: Token) -> set[int]:
     coordinated and controlled verbs up ("X spoke ... and praised him": X), and a relative
     pronoun to the noun it stands for ("Haftar, who casts himself": Haftar)."""
     verb = token
-    while verb.pos_ not in ("VERB", "AUX") and verb.head is not verb:
+    while verb.pos_ not in ("VERB", "AUX") and verb.head != verb:
         verb = verb.head
     if verb.pos_ not in ("VERB", "AUX"):
         return set()
     verbs = [verb]
-    while verb.dep_ in ("conj", "xcomp") and verb.head.pos_ in ("VERB", "AUX"):
+    while verb.dep_ in ("conj", "xcomp") and verb.head != verb and verb.head.pos_ in ("VERB", "AUX"):
         verb = verb.head
         verbs.append(verb)
     found: set[int] = set()
@@ -612,7 +612,7 @@ def _linear_subject(verb: Token) -> list[Token]:
     if k < verb.sent.start:
         return []
     node = verb.doc[k]
-    while node.head is not node and node.head.i < verb.left_edge.i and node.head.right_edge.i <= k:
+    while node.head != node and node.head.i < verb.left_edge.i and node.head.right_edge.i <= k:
         node = node.head
     while node.dep_ in ("prep", "mark", "punct"):
         objects = [child for child in node.children if child.dep_ == "pobj"]

@@ -64,11 +64,11 @@ def hypothesis(template: str, mention: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def score(model: NLIModel, targets: list[Target]) -> list[Stance]:
-    """Score every target in one batched model call.
+def class_logits(model: NLIModel, targets: list[Target]) -> np.ndarray:
+    """Per target, one entailment logit per stance class, shape ``(len(targets), 3)``.
 
-    With several templates per class, each class's entailment logits are averaged
-    before the soft-max across classes.
+    All hypotheses of all targets go through the model in one batched call; with several
+    templates per class, that class's entailment logits are averaged.
     """
     templates = [tpl for label in STANCE_LABELS for tpl in model.config.templates[label]]
     sizes = [len(model.config.templates[label]) for label in STANCE_LABELS]
@@ -76,13 +76,24 @@ def score(model: NLIModel, targets: list[Target]) -> list[Stance]:
     hyp_sets = [[hypothesis(tpl, t.mention) for tpl in templates] for t in targets]
     logits = model.entailment_logits(premises, hyp_sets)
     bounds = np.cumsum([0, *sizes])
-    per_class = np.stack([logits[:, lo:hi].mean(axis=1) for lo, hi in zip(bounds[:-1], bounds[1:], strict=True)], 1)
-    probs = softmax(per_class) if len(targets) else per_class
+    return np.stack([logits[:, lo:hi].mean(axis=1) for lo, hi in zip(bounds[:-1], bounds[1:], strict=True)], 1)
+
+
+def stances(logits: np.ndarray, bias: dict[str, float]) -> list[Stance]:
+    """Class logits (plus the model's per-class bias) to probabilities and signed scores."""
+    probs = softmax(logits + np.array([bias[label] for label in STANCE_LABELS]))
     out = []
     for row in probs:
         p = {label: float(v) for label, v in zip(STANCE_LABELS, row, strict=True)}
         out.append(Stance(probs=p, score=p["positive"] - p["negative"]))
     return out
+
+
+def score(model: NLIModel, targets: list[Target]) -> list[Stance]:
+    """The stance toward every target, from one batched model call."""
+    if not targets:
+        return []
+    return stances(class_logits(model, targets), model.config.bias)
 
 
 def score_labels(model: NLIModel, targets: list[Target], labels: list[str]) -> list[dict[str, float]]:

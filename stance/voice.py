@@ -165,7 +165,7 @@ def _speaker(article: ParsedArticle, sid: int, verb: Token) -> str | None:
             if subject.lower_ in _PRONOUNS:
                 return _antecedent(article, sid, subject)
             return _noun_phrase(subject)
-        if node.head is node:
+        if node.head == node:
             return None
         node = node.head
     return None

@@ -207,3 +207,10 @@ def test_a_given_name_finds_the_person_written_another_way():
     (party,) = find_parties([article], [PartySpec.parse("Bob Lindqvist")], only_given=True)
     assert party.name == "Bob Lindqvist"
     assert {m.text for m in party.mentions} >= {"Robert K. Lindqvist", "Lindqvist"}
+
+
+def test_a_pronoun_in_a_verbless_sentence_does_not_hang():
+    # The walk up from "her" to a verb ends at a noun root; it once looped forever there.
+    article = parse("Maria Lopez won the vote on Tuesday. A big win for her, and for the party.", "a", None)
+    (party,) = find_parties([article], [PartySpec.parse("Maria Lopez")], only_given=True)
+    assert party.mentions
