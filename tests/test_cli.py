@@ -128,3 +128,18 @@ def test_a_real_process_prints_no_traceback(tmp_path):
     assert proc.returncode == 1
     assert "Traceback" not in proc.stderr
     assert proc.stderr.strip().count("\n") == 0
+
+
+def test_eval_basil_runs_the_real_pipeline_and_reports_the_documented_keys():
+    result = runner.invoke(app, ["eval", "basil", str(FIXTURES / "basil"), "--json"])
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["dataset"] == "basil" and data["n_articles"] == 6
+    assert data["n_pairs"] > 0 and 0.0 <= data["pairwise_accuracy"] <= 1.0
+    assert 0.0 <= data["article_f1_macro"] <= 1.0 and 0.0 <= data["descriptor_recall"] <= 1.0
+    # Every main entity of the fixture is found in every article (name variants included).
+    assert data["entities_unmentioned"] == 0
+
+
+def test_eval_basil_rejects_a_folder_that_is_not_basil(tmp_path):
+    _assert_one_line_error(runner.invoke(app, ["eval", "basil", str(tmp_path)]), "basil")
