@@ -32,19 +32,100 @@ LABELS = ("PERSON", "ORG", "GPE", "NORP")
 #: Titles and ranks written before a name. They are not part of the name ("General
 #: Haftar" is Haftar) but say how an outlet presents the person (see framing).
 TITLES = (
-    "Secretary of State", "Secretary-General", "Secretary General", "Deputy Prime Minister",
-    "Prime Minister", "Foreign Minister", "Defence Minister", "Defense Minister", "Interior Minister",
-    "Finance Minister", "Minister", "Vice President", "Vice-President", "President", "President-elect",
-    "Chancellor", "Premier", "Crown Prince", "King", "Queen", "Prince", "Princess", "Emperor", "Sheikh",
-    "Emir", "Sultan", "Field Marshal", "Marshal", "Lieutenant General", "Lt. Gen.", "Major General",
-    "Maj. Gen.", "Brigadier General", "Brig. Gen.", "General", "Gen.", "Colonel", "Col.", "Lieutenant",
-    "Lt.", "Captain", "Capt.", "Major", "Maj.", "Admiral", "Adm.", "Commander", "Sergeant", "Sgt.",
-    "Dr.", "Dr", "Mr.", "Mr", "Mrs.", "Mrs", "Ms.", "Ms", "Sir", "Dame", "Lord", "Lady", "Senator",
-    "Sen.", "Rep.", "Representative", "Congressman", "Congresswoman", "Governor", "Gov.", "Mayor",
-    "Judge", "Justice", "Chief Justice", "Ambassador", "Pope", "Cardinal", "Archbishop", "Bishop",
-    "Rabbi", "Imam", "Ayatollah", "Spokesperson", "Spokesman", "Spokeswoman", "Speaker", "Chairman",
-    "Chairwoman", "Secretary", "Special Representative", "Special Envoy", "Envoy", "Director",
-    "Chief Executive", "CEO",
+    "Secretary of State",
+    "Secretary-General",
+    "Secretary General",
+    "Deputy Prime Minister",
+    "Prime Minister",
+    "Foreign Minister",
+    "Defence Minister",
+    "Defense Minister",
+    "Interior Minister",
+    "Finance Minister",
+    "Minister",
+    "Vice President",
+    "Vice-President",
+    "President",
+    "President-elect",
+    "Chancellor",
+    "Premier",
+    "Crown Prince",
+    "King",
+    "Queen",
+    "Prince",
+    "Princess",
+    "Emperor",
+    "Sheikh",
+    "Emir",
+    "Sultan",
+    "Field Marshal",
+    "Marshal",
+    "Lieutenant General",
+    "Lt. Gen.",
+    "Major General",
+    "Maj. Gen.",
+    "Brigadier General",
+    "Brig. Gen.",
+    "General",
+    "Gen.",
+    "Colonel",
+    "Col.",
+    "Lieutenant",
+    "Lt.",
+    "Captain",
+    "Capt.",
+    "Major",
+    "Maj.",
+    "Admiral",
+    "Adm.",
+    "Commander",
+    "Sergeant",
+    "Sgt.",
+    "Dr.",
+    "Dr",
+    "Mr.",
+    "Mr",
+    "Mrs.",
+    "Mrs",
+    "Ms.",
+    "Ms",
+    "Sir",
+    "Dame",
+    "Lord",
+    "Lady",
+    "Senator",
+    "Sen.",
+    "Rep.",
+    "Representative",
+    "Congressman",
+    "Congresswoman",
+    "Governor",
+    "Gov.",
+    "Mayor",
+    "Judge",
+    "Justice",
+    "Chief Justice",
+    "Ambassador",
+    "Pope",
+    "Cardinal",
+    "Archbishop",
+    "Bishop",
+    "Rabbi",
+    "Imam",
+    "Ayatollah",
+    "Spokesperson",
+    "Spokesman",
+    "Spokeswoman",
+    "Speaker",
+    "Chairman",
+    "Chairwoman",
+    "Secretary",
+    "Special Representative",
+    "Special Envoy",
+    "Envoy",
+    "Director",
+    "Chief Executive",
+    "CEO",
 )
 _TITLE = "|".join(re.escape(title) for title in sorted(TITLES, key=len, reverse=True))
 TITLE_ANYWHERE = re.compile(rf"(?<![\w-])(?:{_TITLE})(?![\w-])")
@@ -54,9 +135,7 @@ _TITLE_SUFFIX = re.compile(rf"(?:\s+(?:{_TITLE}))+$")
 #: with "of the" ("Special Representative of the Secretary-General ").
 TITLE_BEFORE = re.compile(rf"(?<![\w-])((?:{_TITLE})(?:\s+(?:of\s+(?:the\s+)?)?(?:{_TITLE}))*)\s+$")
 
-_FUNCTION_WORDS = frozenset(
-    {"of", "the", "and", "for", "on", "in", "at", "to", "a", "an", "de", "du", "la", "le"}
-)
+_FUNCTION_WORDS = frozenset({"of", "the", "and", "for", "on", "in", "at", "to", "a", "an", "de", "du", "la", "le"})
 #: Arabic and other name particles glued with a hyphen: "al-Sarraj" is also "Sarraj".
 _PARTICLE = re.compile(r"^(?:al|el|ad|an|ar|as|ash|at|az|ibn|bin|ben|abu)-", re.IGNORECASE)
 _ACRONYM = re.compile(r"[A-Z]{2,6}|(?:[A-Z]\.){2,6}")
@@ -70,17 +149,81 @@ _SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 _RELATIVE_PRONOUNS = frozenset({"who", "that", "which", "whom"})
 #: Generic English nouns for a person's role; "the <noun>" may stand for a person named
 #: nearby. Nouns ending in -man/-woman (chairman, strongman) count as well.
-_ROLE_NOUNS = frozenset({
-    "leader", "president", "premier", "minister", "chancellor", "general", "commander", "chief",
-    "official", "tycoon", "billionaire", "mogul", "magnate", "dictator", "autocrat", "despot", "ruler",
-    "king", "queen", "prince", "princess", "monarch", "emir", "sheikh", "sultan", "envoy", "diplomat",
-    "ambassador", "politician", "lawmaker", "senator", "governor", "mayor", "candidate", "nominee",
-    "incumbent", "challenger", "founder", "executive", "warlord", "marshal", "colonel", "activist",
-    "dissident", "cleric", "preacher", "secretary", "director", "veteran", "head",
-    "spokesperson", "populist", "strongman", "man", "woman", "actor", "star", "coach", "owner",
-    "prosecutor", "judge", "defendant", "suspect", "opponent", "rival", "ally", "successor",
-    "predecessor", "reformer", "hardliner", "nationalist",
-})
+_ROLE_NOUNS = frozenset(
+    {
+        "leader",
+        "president",
+        "premier",
+        "minister",
+        "chancellor",
+        "general",
+        "commander",
+        "chief",
+        "official",
+        "tycoon",
+        "billionaire",
+        "mogul",
+        "magnate",
+        "dictator",
+        "autocrat",
+        "despot",
+        "ruler",
+        "king",
+        "queen",
+        "prince",
+        "princess",
+        "monarch",
+        "emir",
+        "sheikh",
+        "sultan",
+        "envoy",
+        "diplomat",
+        "ambassador",
+        "politician",
+        "lawmaker",
+        "senator",
+        "governor",
+        "mayor",
+        "candidate",
+        "nominee",
+        "incumbent",
+        "challenger",
+        "founder",
+        "executive",
+        "warlord",
+        "marshal",
+        "colonel",
+        "activist",
+        "dissident",
+        "cleric",
+        "preacher",
+        "secretary",
+        "director",
+        "veteran",
+        "head",
+        "spokesperson",
+        "populist",
+        "strongman",
+        "man",
+        "woman",
+        "actor",
+        "star",
+        "coach",
+        "owner",
+        "prosecutor",
+        "judge",
+        "defendant",
+        "suspect",
+        "opponent",
+        "rival",
+        "ally",
+        "successor",
+        "predecessor",
+        "reformer",
+        "hardliner",
+        "nationalist",
+    }
+)
 _ROLE_SUFFIX = re.compile(r"[a-z]{3,}(?:man|woman)")
 
 
@@ -144,10 +287,7 @@ def find_parties(
     parties = finder.parties(given, only_given)
     finder.add_alias_occurrences(parties)
     finder.resolve_references(parties)
-    found = [
-        FoundParty(party.name, party.aliases, party.entity_type, finder.mentions(party))
-        for party in parties
-    ]
+    found = [FoundParty(party.name, party.aliases, party.entity_type, finder.mentions(party)) for party in parties]
     return sorted(found, key=lambda party: -len(party.mentions))
 
 
@@ -197,6 +337,8 @@ class _Party:
     aliases: list[str]
     entity_type: str
     groups: list[_Group]
+    #: Names the user gave (``--party``): matched in the text whatever their case.
+    given: tuple[str, ...] = ()
 
     def refs(self) -> list[_Ref]:
         return [ref for group in self.groups for ref in group.refs]
@@ -340,6 +482,7 @@ class _Finder:
             party = self._party([self.groups[key] for key in keys])
             if spec is not None:
                 party.aliases = [party.name, *party.aliases, *spec.aliases]
+                party.given = spec.names
                 party.name = spec.name
             party.aliases = [alias for alias in dict.fromkeys(party.aliases) if alias and alias != party.name]
             if party.name:
@@ -381,16 +524,20 @@ class _Finder:
         could be meant by it; a surname that occurs becomes an alias.
 
         Longer names claim text first, and no name may match inside another mention or a
-        longer entity: "Libya" inside "Libyan National Army" is not Libya.
+        longer entity: "Libya" inside "Libyan National Army" is not Libya. Names the user
+        gave match in any case ("Chick-Fil-A" finds "Chick-fil-A").
         """
         names = [(alias, party) for party in parties for alias in dict.fromkeys([party.name, *party.aliases])]
         names += _surnames(parties)
         names.sort(key=lambda item: -len(item[0]))
-        patterns = [(re.compile(rf"(?<!\w){re.escape(alias)}(?!\w)"), alias, party) for alias, party in names]
+        patterns = [
+            (re.compile(rf"(?<!\w){re.escape(alias)}(?!\w)", re.I if alias in party.given else 0), alias, party)
+            for alias, party in names
+        ]
         for a, article in enumerate(self.articles):
             for sid, sent in article.spans.items():
                 taken = self.taken.setdefault((a, sid), [])
-                ents = [(e.start_char, e.end_char) for e in sent.ents]
+                ents = [(e.start_char + _leading_the(e), e.end_char) for e in sent.ents]
                 for pattern, alias, party in patterns:
                     for match in pattern.finditer(sent.text):
                         start, end = sent.start_char + match.start(), sent.start_char + match.end()
@@ -536,6 +683,12 @@ def name_span(ent: Span) -> Span | None:
     return doc[start:end]
 
 
+def _leading_the(ent: Span) -> int:
+    """Characters of a leading "the " in an entity ("the Justice Department"), which do
+    not make it a longer name than the one it contains."""
+    return 4 if ent.text[:4].lower() == "the " else 0
+
+
 def _name_words(key: str) -> set[str]:
     """Words of a name, with particles also dropped: "fayez al-sarraj" has "sarraj"."""
     words = set(key.split())
@@ -543,7 +696,7 @@ def _name_words(key: str) -> set[str]:
 
 
 def _initials(name: str) -> str:
-    """"GNA" for "Government of National Accord": initials of the capitalised words."""
+    """ "GNA" for "Government of National Accord": initials of the capitalised words."""
     words = [word for word in name.split() if word[:1].isupper() and word.lower() not in _FUNCTION_WORDS]
     return "".join(word[0] for word in words) if len(words) > 1 else ""
 

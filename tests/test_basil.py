@@ -46,7 +46,7 @@ def test_fixture_loads_with_gold_feelings_and_lexical_spans() -> None:
         ("Bruce Braley", "\u201crespects\u201d", False),
     ]
     assert articles[3].spans == []
-    assert fox.text.startswith("Iowa Democratic Rep. Bruce Braley is under fire")
+    assert fox.text.startswith(fox.title + "\n\nIowa Democratic Rep. Bruce Braley is under fire")
     assert "\n\n" in fox.text
 
 

@@ -7,8 +7,8 @@ from conftest import FIXTURES
 from stance.evaluation import newsmtsc
 
 SAMPLE = FIXTURES / "newsmtsc_dev_rw_sample.jsonl"
-#: Measured on this sample when the model was trained (see models/README.md), minus a margin.
-F1_FLOOR = 0.74
+#: The shipped model scores 0.809 on this sample (measured 2026-11-21); the floor leaves 4 points of slack.
+F1_FLOOR = 0.77
 
 
 def test_embedded_model_stays_above_its_floor_on_dev_rw_sample(nli):

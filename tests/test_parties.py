@@ -214,3 +214,9 @@ def test_a_pronoun_in_a_verbless_sentence_does_not_hang():
     article = parse("Maria Lopez won the vote on Tuesday. A big win for her, and for the party.", "a", None)
     (party,) = find_parties([article], [PartySpec.parse("Maria Lopez")], only_given=True)
     assert party.mentions
+
+
+def test_a_given_name_is_found_whatever_its_case():
+    article = parse("Hundreds of protesters gathered outside the court on Wednesday.", "a", None)
+    (party,) = find_parties([article], [PartySpec.parse("Protesters")], only_given=True)
+    assert [m.text for m in party.mentions] == ["protesters"]

@@ -42,7 +42,7 @@ _RANK = {label: rank for rank, label in enumerate(FEELINGS)}
 #: Mean stance below the first value reads as "neg", above the second as "pos": fitted by
 #: :func:`fit_thresholds` on all 50 events of ../shared/data/basil with the embedded model
 #: (see the README's evaluation section); unseen data is scored with these fixed values.
-THRESHOLDS = (0.0, 0.0)
+THRESHOLDS = (-0.28, 0.75)
 #: Candidate thresholds for mapping a mean stance to a feeling, 0.01 apart.
 GRID = np.round(np.linspace(-1.0, 1.0, 201), 2)
 #: Function words ignored when matching a descriptor to a span: "the" or "of" in common
@@ -69,6 +69,7 @@ class LexSpan:
 class BasilArticle:
     event: str
     source: str
+    title: str
     paragraphs: list[list[str]]
     #: Main entity (display name) -> gold author feeling, in ``main-entities`` order.
     feeling: dict[str, str]
@@ -84,12 +85,9 @@ class BasilArticle:
 
     @property
     def text(self) -> str:
-        """The body as plain text: paragraphs separated by blank lines, as users paste it.
-
-        The headline is left out: users compare article bodies, and only one span in the
-        release is in a headline.
-        """
-        return "\n\n".join(" ".join(p) for p in self.paragraphs)
+        """Headline and body as plain text, paragraphs separated by blank lines, as users
+        paste an article: the headline is where an outlet frames a story most strongly."""
+        return "\n\n".join(part for part in [self.title, *(" ".join(p) for p in self.paragraphs)] if part)
 
 
 @dataclass(frozen=True)
@@ -205,6 +203,7 @@ def _article(path: Path, ann_path: Path) -> BasilArticle:
         article = BasilArticle(
             event=str(raw["triplet-uuid"]),
             source=str(raw["source"]).lower(),
+            title=str(raw.get("title") or "").strip(),
             paragraphs=paragraphs,
             feeling=feeling,
             spans=spans,
