@@ -83,6 +83,9 @@ class NLIModel:
         except StanceError:
             self.contradiction_id = None
         self._torch = torch
+        #: bf16 autocast where the CPU computes bf16 natively (AVX512-BF16, AMX): 1.7x the
+        #: pairs/s of fp32 with the same test_mt predictions (see models/README.md).
+        self.bf16 = model.device.type == "cpu" and torch.ops.mkldnn._is_mkldnn_bf16_supported()
 
     @property
     def num_labels(self) -> int:
@@ -104,7 +107,7 @@ class NLIModel:
         order = sorted(range(len(premises)), key=lengths.__getitem__)
         keys = [k for k in ("input_ids", "token_type_ids", "attention_mask") if k in encoded]
         torch = self._torch
-        with torch.inference_mode():
+        with torch.inference_mode(), torch.autocast("cpu", dtype=torch.bfloat16, enabled=self.bf16):
             for start in range(0, len(order), batch_size):
                 chunk = order[start : start + batch_size]
                 features = [{k: encoded[k][i] for k in keys} for i in chunk]

@@ -109,7 +109,11 @@ def test_loads_a_local_three_way_model_by_label_names(nli, tmp_path):
 
 
 def test_model_without_entailment_label_is_refused(tmp_path):
-    directory = _copy_with_labels(tmp_path, ["negative", "neutral", "positive"])
+    directory = _copy_with_labels(tmp_path, ["entailment", "neutral", "contradiction"])
+    config = json.loads((directory / "config.json").read_text())
+    config["id2label"] = {"0": "negative", "1": "neutral", "2": "positive"}
+    config["label2id"] = {"negative": 0, "neutral": 1, "positive": 2}
+    (directory / "config.json").write_text(json.dumps(config))
     with pytest.raises(StanceError, match="not an NLI model"):
         load(str(directory))
 

@@ -6,6 +6,7 @@ positive sentiment of the sentence toward that target mention.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,13 +26,24 @@ class LabelledTarget:
 
 
 def load(path: str | Path) -> list[LabelledTarget]:
-    """Read a NewsMTSC JSON-lines file with ``datasets``' JSON loader."""
-    from stance.loading import check_file
+    """Read a NewsMTSC JSON-lines file with ``datasets``' JSON loader.
 
-    file = check_file(Path(path))
+    Every line is checked as JSON first, so a bad file gets one line naming the first bad
+    line instead of ``datasets``' multi-line error.
+    """
+    from stance.loading import read_text
+
+    file = Path(path)
+    for number, line in enumerate(read_text(file).splitlines(), 1):
+        try:
+            if line.strip():
+                json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise StanceError(f"{file}: not NewsMTSC JSON lines (line {number}: {exc.msg})") from exc
     import datasets
 
     datasets.disable_progress_bars()
+    datasets.logging.set_verbosity(datasets.logging.CRITICAL)
     try:
         rows = datasets.load_dataset("json", data_files=str(file), split="train")
     except Exception as exc:  # datasets wraps JSON errors in several exception types
