@@ -48,11 +48,19 @@ def descriptors(
 
 
 def only_in(descriptors: dict[str, list[Descriptor]]) -> dict[str, list[str]]:
-    """Article label -> normalised descriptor texts no other article uses, first use first."""
-    used = {label: list(dict.fromkeys(normalise(d.text) for d in ds)) for label, ds in descriptors.items()}
+    """Article label -> descriptors no other article uses, first use first.
+
+    Outlets are compared in the form :func:`normalise` gives, but each is shown as the
+    outlet first wrote it ("UN-recognized", not "un-recognized").
+    """
+    used = {label: {normalise(d.text): d.text for d in reversed(ds)} for label, ds in descriptors.items()}
     return {
-        label: [text for text in texts if not any(text in other for o, other in used.items() if o != label)]
-        for label, texts in used.items()
+        label: [
+            used[label][key]
+            for key in dict.fromkeys(normalise(d.text) for d in descriptors[label])
+            if not any(key in other for o, other in used.items() if o != label)
+        ]
+        for label in descriptors
     }
 
 

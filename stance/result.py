@@ -152,3 +152,17 @@ class Comparison:
 
     def article(self, label: str) -> Article:
         return next(a for a in self.articles if a.label == label)
+
+    def ranked_parties(self) -> list[Party]:
+        """Parties in reading order for every renderer: compared on at least two sentences
+        per outlet, largest difference first; then compared on a single sentence somewhere
+        (their difference means little); then named by one outlet, most mentioned first."""
+
+        def key(party: Party) -> tuple[int, float, str]:
+            d = party.difference
+            if d is None:
+                return (2, -sum(s.n for s in party.stance.values()), party.name.casefold())
+            thin = min(s.n for s in party.stance.values()) < 2
+            return (int(thin), -abs(d.mean), party.name.casefold())
+
+        return sorted(self.parties, key=key)

@@ -116,3 +116,12 @@ def test_cli_terminal_output_names_parties_and_labels(seeds):
     assert out.exit_code == 0, out.stderr
     assert "Outlet One" in out.stdout and "Haftar" in out.stdout
     assert "strongman" in out.stdout
+
+
+def test_parties_compared_on_two_sentences_each_come_first_by_difference(result):
+    ranked = result.ranked_parties()
+    solid = [p for p in ranked if p.difference and min(s.n for s in p.stance.values()) >= 2]
+    assert ranked[: len(solid)] == solid
+    sizes = [abs(p.difference.mean) for p in solid]
+    assert sizes == sorted(sizes, reverse=True)
+    assert all(p.difference is None for p in ranked[len(ranked) - sum(p.difference is None for p in ranked) :])

@@ -173,14 +173,6 @@ def _verdict(party: Party) -> tuple[str, bool]:
     return "no verdict", False
 
 
-def _chart_order(party: Party) -> tuple[bool, float, str]:
-    """Largest difference first; parties without one (named by one outlet) last, the most
-    mentioned first; ties by name for stability."""
-    d = party.difference
-    size = abs(d.mean) if d else sum(s.n for s in party.stance.values())
-    return (d is None, -size, party.name.casefold())
-
-
 def _chart(result: Comparison, shapes: dict[str, str]) -> Chart:
     """Lay out the chart rows top to bottom; rows grow with wrapped names and verdicts.
     Parties only one outlet names get no verdict line (the axis says "not mentioned by")
@@ -188,7 +180,7 @@ def _chart(result: Comparison, shapes: dict[str, str]) -> Chart:
     labels = list(shapes)
     rows: list[ChartRow] = []
     top, grouped = float(AXIS_TOP + 6), False
-    for party in sorted(result.parties, key=_chart_order):
+    for party in result.ranked_parties():
         compared = len(party.stance) == len(labels)
         heading = None
         if not compared and not grouped:

@@ -6,7 +6,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from stance.result import Comparison, Party, Summary
+from stance.result import Comparison, Summary
 
 #: Rows shown per section before pointing to --details / --json.
 TOP = 8
@@ -55,19 +55,11 @@ def render(result: Comparison, details: bool = False, console: Console | None = 
         con.print("Use --details to list the sentences behind every number.", style="dim")
 
 
-def _ranked(result: Comparison) -> list[Party]:
-    """Parties both outlets mention first (largest difference first), then one-sided ones."""
-    both = [p for p in result.parties if p.difference is not None]
-    one = [p for p in result.parties if p.difference is None]
-    both.sort(key=lambda p: abs(p.difference.mean), reverse=True)
-    return both + one
-
-
 def _parties(con: Console, result: Comparison, a: str, b: str) -> None:
     table = Table(title="Stance toward each party", title_justify="left")
     for col in ("party", a, b, f"{b} − {a}", "verdict"):
         table.add_column(col)
-    ranked = _ranked(result)
+    ranked = result.ranked_parties()
     for p in ranked[:TOP]:
         d = p.difference
         diff = f"{_fmt(d.mean)} [{_fmt(d.low)}, {_fmt(d.high)}]" if d else "—"
@@ -82,7 +74,7 @@ def _voices(con: Console, result: Comparison, a: str, b: str) -> None:
     table = Table(title="By voice: the outlet's own words vs quoted or reported speech", title_justify="left")
     for col in ("party", f"{a} own", f"{a} quoted", f"{b} own", f"{b} quoted"):
         table.add_column(col)
-    for p in _ranked(result)[:TOP]:
+    for p in result.ranked_parties()[:TOP]:
         cells = []
         for label in (a, b):
             voices = p.stance_by_voice.get(label, {})
@@ -138,7 +130,7 @@ def _only_in(con: Console, result: Comparison) -> None:
 
 
 def _details(con: Console, result: Comparison) -> None:
-    for p in _ranked(result):
+    for p in result.ranked_parties():
         con.rule(f"{p.name}  (aliases: {', '.join(p.aliases) or '—'})")
         for m in sorted(p.mentions, key=lambda m: (m.article, m.sentence, m.start)):
             text = _sentence(result, m.article, m.sentence)
