@@ -77,10 +77,13 @@ def compare(
         if only_given and not party:
             _fail("--only-given needs at least one --party")
         texts = [read_text(file_a), read_text(file_b)]
+        labels = [label_a or file_a.stem, label_b or file_b.stem]
+        if labels[0] == labels[1] and not (label_a or label_b):
+            labels = [f"{file_a.parent.name}/{file_a.stem}", f"{file_b.parent.name}/{file_b.stem}"]
         result = run_compare(
             *texts,
-            label_a=label_a or file_a.stem,
-            label_b=label_b or file_b.stem,
+            label_a=labels[0],
+            label_b=labels[1],
             path_a=str(file_a),
             path_b=str(file_b),
             parties=[PartySpec.parse(p) for p in party or []],

@@ -143,3 +143,14 @@ def test_eval_basil_runs_the_real_pipeline_and_reports_the_documented_keys():
 
 def test_eval_basil_rejects_a_folder_that_is_not_basil(tmp_path):
     _assert_one_line_error(runner.invoke(app, ["eval", "basil", str(tmp_path)]), "basil")
+
+
+def test_same_file_name_in_two_folders_gets_folder_labels(tmp_path, seeds):
+    for outlet, seed in (("one", "alarabiya-2020"), ("two", "cgtn-2019")):
+        (tmp_path / outlet).mkdir()
+        (tmp_path / outlet / "story.txt").write_text(seeds[seed].read_text())
+    result = runner.invoke(
+        app, ["compare", str(tmp_path / "one" / "story.txt"), str(tmp_path / "two" / "story.txt"), "--json"]
+    )
+    assert result.exit_code == 0, result.stderr
+    assert [a["label"] for a in json.loads(result.stdout)["articles"]] == ["one/story", "two/story"]
