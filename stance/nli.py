@@ -178,11 +178,13 @@ def load(name: str | None = None) -> NLIModel:
     if not local and (target.startswith((".", "/", "~")) or target.count("/") != 1):
         raise StanceError(f"model {target!r} not found: give a model directory or a hub id like org/name")
     import torch
+    from huggingface_hub.utils import logging as hub_logging
     from transformers import AutoModelForSequenceClassification, AutoTokenizer
     from transformers.utils import logging as hf_logging
 
     hf_logging.set_verbosity_error()
     hf_logging.disable_progress_bar()
+    hub_logging.set_verbosity_error()  # its retry warnings would break the one-line error
     source = str(path) if local else target
     try:
         tokenizer = AutoTokenizer.from_pretrained(source)
