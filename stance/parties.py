@@ -102,6 +102,7 @@ TITLES = (
     "Governor",
     "Gov.",
     "Mayor",
+    "Sheriff",
     "Judge",
     "Justice",
     "Chief Justice",
@@ -361,6 +362,8 @@ class _Finder:
     def collect_entities(self) -> None:
         for a, article in enumerate(self.articles):
             for sid, sent in article.spans.items():
+                if _title_case_line(sent.text):
+                    continue
                 titles = [(m.start(), m.end()) for m in TITLE_ANYWHERE.finditer(sent.text)]
                 taken = self.taken.setdefault((a, sid), [])
                 dateline = _DATELINE.match(sent.text) if sent.start_char == 0 else None
@@ -681,6 +684,16 @@ def name_span(ent: Span) -> Span | None:
     if start >= end or not any(ch.isupper() for ch in doc[start:end].text):
         return None
     return doc[start:end]
+
+
+def _title_case_line(text: str) -> bool:
+    """A headline in title case ("Sheriff Endorses Governor For President"): the tagger
+    reads its capitalised common words as names, so such a line names no new party
+    (names found elsewhere still match in it). Sentences end in punctuation; these do not."""
+    words = [w for w in re.findall(r"[A-Za-z][\w'’-]*", text) if len(w) > 3]
+    if not words or len(text.split()) > 25 or text.rstrip()[-1:] in ".!?\"”’'":
+        return False
+    return sum(w[0].isupper() for w in words) >= 0.6 * len(words)
 
 
 def _leading_the(ent: Span) -> int:

@@ -220,3 +220,17 @@ def test_a_given_name_is_found_whatever_its_case():
     article = parse("Hundreds of protesters gathered outside the court on Wednesday.", "a", None)
     (party,) = find_parties([article], [PartySpec.parse("Protesters")], only_given=True)
     assert [m.text for m in party.mentions] == ["protesters"]
+
+
+def test_a_title_case_headline_names_no_party_of_its_own():
+    article = parse(
+        "Sheriff Joe Arpaio Endorses Rick Perry For President\n\n"
+        "Sheriff Joe Arpaio endorsed Rick Perry on Tuesday. Arpaio praised the governor.",
+        "a",
+        None,
+    )
+    parties = {p.name: p for p in find_parties([article])}
+    assert {"Joe Arpaio", "Rick Perry"} <= set(parties)
+    assert not any("Endorses" in name or "President" in name for name in parties)
+    # The headline still counts as a mention of the parties found in the body.
+    assert 0 in {m.sentence for m in parties["Rick Perry"].mentions}
