@@ -34,6 +34,7 @@ from transformers import AutoModelForSequenceClassification, AutoTokenizer
 from transformers.utils import logging as hf_logging
 
 from stance.evaluation import newsmtsc
+from stance.evaluation.metrics import classification_report
 from stance.nli import DEFAULT_TEMPLATES, NLIModel, StanceConfig
 from stance.scoring import hypothesis, premise
 
@@ -147,7 +148,7 @@ def finalize(out: Path, data: Path, args: argparse.Namespace, history: list, sta
     probe = NLIModel(str(out), tokenizer, model, StanceConfig(templates=every, marker=base.marker))
     files = [data / "newsmtsc" / f"{name}.jsonl" for name in ("dev_rw", "dev_mt")]
     dev = [it for file in files for it in newsmtsc.load(file)[: args.limit]]
-    gold = np.array([CLASSES.index(it.gold) for it in dev])
+    gold = [it.gold for it in dev]
     # One pass with every template; columns grouped by class, then by template set.
     entail = probe.entailment_logits(
         [premise(it.target, base.marker) for it in dev],
@@ -185,26 +186,17 @@ def finalize(out: Path, data: Path, args: argparse.Namespace, history: list, sta
     print(json.dumps(report), f"{minutes:.1f} min", flush=True)
 
 
-def best_bias(logits: np.ndarray, gold: np.ndarray) -> tuple[float, list[float]]:
+def best_bias(logits: np.ndarray, gold: list[str]) -> tuple[float, list[float]]:
     """The (negative, 0, positive) logit offsets that maximise macro-F1, on a 0.1 grid."""
     grid = np.round(np.arange(-1.5, 1.51, 0.1), 2)
     best = (-1.0, [0.0, 0.0, 0.0])
     for neg in grid:
         for pos in grid:
             pred = (logits + np.array([neg, 0.0, pos])).argmax(axis=1)
-            f1 = macro_f1(gold, pred)
+            f1 = classification_report(gold, [CLASSES[k] for k in pred], CLASSES).f1_macro
             if f1 > best[0] + 1e-9:
                 best = (f1, [float(neg), 0.0, float(pos)])
     return best
-
-
-def macro_f1(gold: np.ndarray, pred: np.ndarray) -> float:
-    scores = []
-    for k in range(len(CLASSES)):
-        tp = np.sum((pred == k) & (gold == k))
-        denom = np.sum(pred == k) + np.sum(gold == k)
-        scores.append(2 * tp / denom if denom else 0.0)
-    return float(np.mean(scores))
 
 
 def parse_args() -> argparse.Namespace:

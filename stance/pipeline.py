@@ -154,12 +154,13 @@ def sentence_scores(mentions: Sequence[Mention], label: str, voice: str | None =
 
 
 def _party(found: FoundParty, mentions, descriptors, label_a: str, label_b: str) -> Party:
-    stance, by_voice = {}, {}
+    stance, by_voice, per_sentence = {}, {}, {}
     for label in (label_a, label_b):
         scores = sentence_scores(mentions, label)
         if not scores:
             continue
-        stance[label] = aggregate.summarise(list(scores.values()))
+        per_sentence[label] = list(scores.values())
+        stance[label] = aggregate.summarise(per_sentence[label])
         by_voice[label] = {
             voice: aggregate.summarise(list(v.values()))
             for voice in ("own", "quoted")
@@ -169,9 +170,9 @@ def _party(found: FoundParty, mentions, descriptors, label_a: str, label_b: str)
     if len(stance) == 2:
         difference = aggregate.difference(
             label_a,
-            list(sentence_scores(mentions, label_a).values()),
+            per_sentence[label_a],
             label_b,
-            list(sentence_scores(mentions, label_b).values()),
+            per_sentence[label_b],
             found.name,
         )
     return Party(
