@@ -62,7 +62,10 @@ def score_article(
         key=lambda pm: (pm[1].sentence, pm[1].start),
     )
     texts = [article.sentences[m.sentence].text for _, m in flat]
-    targets = [Target(t, m.start, m.end) for t, (_, m) in zip(texts, flat, strict=True)]
+    targets = [
+        Target(t, m.start, m.end, None if m.kind == "name" else party)
+        for t, (party, m) in zip(texts, flat, strict=True)
+    ]
     label_probs = score_labels(nli, targets, list(labels)) if labels else [{} for _ in targets]
     mentions = [
         ScoredMention(**vars(m), party=party, sentence_text=t, labels=lp)

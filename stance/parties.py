@@ -17,6 +17,7 @@ words about someone else on the party's account.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -24,7 +25,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Span, Token
 
 from stance.errors import StanceError
-from stance.sentences import ParsedArticle, quote_ranges
+from stance.sentences import ParsedArticle, nlp, quote_ranges
 
 #: spaCy labels that name parties an outlet can take a stance toward.
 LABELS = ("PERSON", "ORG", "GPE", "NORP")
@@ -136,6 +137,10 @@ _TITLE_SUFFIX = re.compile(rf"(?:\s+(?:{_TITLE}))+$")
 #: with "of the" ("Special Representative of the Secretary-General ").
 TITLE_BEFORE = re.compile(rf"(?<![\w-])((?:{_TITLE})(?:\s+(?:of\s+(?:the\s+)?)?(?:{_TITLE}))*)\s+$")
 
+#: Words joining several people in one entity ("Sasha and Malia Obama"): such a name is
+#: no one person, so "Obama" alone must not join it.
+_COORDINATED = frozenset({"and", "&"})
+_MIDDLE_INITIAL = re.compile(r"(?<=\w) \w\. (?=\w)")
 _FUNCTION_WORDS = frozenset({"of", "the", "and", "for", "on", "in", "at", "to", "a", "an", "de", "du", "la", "le"})
 #: Arabic and other name particles glued with a hyphen: "al-Sarraj" is also "Sarraj".
 _PARTICLE = re.compile(r"^(?:al|el|ad|an|ar|as|ash|at|az|ibn|bin|ben|abu)-", re.IGNORECASE)
@@ -287,20 +292,32 @@ def find_parties(
     finder.merge()
     parties = finder.parties(given, only_given)
     finder.add_alias_occurrences(parties)
+    finder.add_head_nouns(parties)
     finder.resolve_references(parties)
     found = [FoundParty(party.name, party.aliases, party.entity_type, finder.mentions(party)) for party in parties]
     return sorted(found, key=lambda party: -len(party.mentions))
 
 
 def normalise(name: str) -> str:
-    """The comparison key of a name: no possessive, "the", title, dots in acronyms or case."""
-    name = " ".join(name.replace("’", "'").replace("‘", "'").split())
+    """The comparison key of a name: no possessive, "the", title, dots in acronyms, accents
+    ("Raúl" is "Raul": outlets differ) or case."""
+    name = " ".join(fold(name).replace("’", "'").replace("‘", "'").split())
     name = re.sub(r"'s?$", "", name)
     name = re.sub(r"^[Tt]he\s+", "", name)
     name = _TITLE_PREFIX.sub("", name) or name
     if re.fullmatch(r"(?:[A-Z]\.){2,}", name):
         name = name.replace(".", "")
     return name.casefold()
+
+
+def fold(text: str) -> str:
+    """``text`` without accents, one character for one, so offsets still point into it."""
+    return "".join(unicodedata.normalize("NFKD", ch)[0] for ch in text)
+
+
+def compact(key: str) -> str:
+    """A name key without spaces, hyphens or dots: "Walmart" is "Wal-Mart"."""
+    return re.sub(r"[\W_]+", "", key)
 
 
 @dataclass
@@ -429,15 +446,23 @@ class _Finder:
         self.parent[self.find(a)] = self.find(b)
 
     def merge(self) -> None:
-        """Join groups that name one party: plural nationalities ("Libyans"), parts of one
-        longer person name ("Haftar"), acronyms defined in parentheses or spelling a
-        name's initials ("LNA")."""
+        """Join groups that name one party: plural nationalities ("Libyans"), a name with
+        and without a middle initial ("Raúl R. Labrador"), parts of one longer person name
+        ("Haftar"), acronyms defined in parentheses or spelling a name's initials ("LNA")."""
         keys = list(self.groups)
         for key in keys:
             if self.groups[key].label == "NORP" and key.endswith("s") and key[:-1] in self.groups:
                 if self.groups[key[:-1]].label == "NORP":
                     self.union(key, key[:-1])
-        people = [key for key in keys if self.groups[key].label == "PERSON" and len(key.split()) > 1]
+        for key in keys:
+            plain = _MIDDLE_INITIAL.sub(" ", key)
+            if plain != key and plain in self.groups and "PERSON" in self.groups[key].labels:
+                self.union(key, plain)
+        people = [
+            key
+            for key in keys
+            if self.groups[key].label == "PERSON" and len(key.split()) > 1 and not _COORDINATED & set(key.split())
+        ]
         for key in keys:
             group = self.groups[key]
             if group.label in ("GPE", "NORP") and "PERSON" not in group.labels:
@@ -467,7 +492,9 @@ class _Finder:
         chosen: list[tuple[str, PartySpec]] = []
         for spec in given:
             keys = [normalise(name) for name in spec.names]
-            hits = [key for key in keys if key in self.groups] or self._same_surname(keys[0])
+            wanted = {compact(key) for key in keys} - {""}
+            hits = sorted((key for key in self.groups if compact(key) in wanted), key=lambda key: key not in keys)
+            hits = hits or self._same_surname(keys[0])
             anchor = hits[0] if hits else keys[0]
             self._group(anchor)
             for key in hits:
@@ -495,14 +522,19 @@ class _Finder:
     def _same_surname(self, key: str) -> list[str]:
         """A given name the text writes another way ("Donald J. Trump", "Charles E. Grassley"
         for "Chuck Grassley"): the one party sharing its surname; among several, the one that
-        also shares its first name; none when that still leaves a choice."""
+        also shares its first name, else the one the surname alone names ("President Obama"
+        beside "Sasha and Malia Obama"); none when that still leaves a choice. Only names
+        found in the text count, not other given names ("Republican lawmakers" is not
+        "Democratic lawmakers")."""
         words = key.split()
         if len(words) < 2:
             return []
-        same = [k for k in self.groups if k.split()[-1] == words[-1]]
+        same = [k for k in self.groups if k.split()[-1] == words[-1] and self.groups[k].labels]
         roots = {self.find(k) for k in same}
         if len(roots) > 1:
             roots = {self.find(k) for k in same if k.split()[0] == words[0]}
+        if not roots and words[-1] in self.groups and self.groups[words[-1]].labels:
+            roots = {self.find(words[-1])}
         return [roots.pop()] if len(roots) == 1 else []
 
     @staticmethod
@@ -527,22 +559,21 @@ class _Finder:
         could be meant by it; a surname that occurs becomes an alias.
 
         Longer names claim text first, and no name may match inside another mention or a
-        longer entity: "Libya" inside "Libyan National Army" is not Libya. Names the user
-        gave match in any case ("Chick-Fil-A" finds "Chick-fil-A").
+        longer entity: "Libya" inside "Libyan National Army" is not Libya. Accents never
+        matter; names the user gave match in any case and with or without hyphens
+        ("Chick-Fil-A" finds "Chick-fil-A", "Walmart" finds "Wal-Mart").
         """
         names = [(alias, party) for party in parties for alias in dict.fromkeys([party.name, *party.aliases])]
         names += _surnames(parties)
         names.sort(key=lambda item: -len(item[0]))
-        patterns = [
-            (re.compile(rf"(?<!\w){re.escape(alias)}(?!\w)", re.I if alias in party.given else 0), alias, party)
-            for alias, party in names
-        ]
+        patterns = [(_alias_pattern(alias, alias in party.given), alias, party) for alias, party in names]
         for a, article in enumerate(self.articles):
             for sid, sent in article.spans.items():
                 taken = self.taken.setdefault((a, sid), [])
                 ents = [(e.start_char + _leading_the(e), e.end_char) for e in sent.ents]
+                text = fold(sent.text)
                 for pattern, alias, party in patterns:
-                    for match in pattern.finditer(sent.text):
+                    for match in pattern.finditer(text):
                         start, end = sent.start_char + match.start(), sent.start_char + match.end()
                         if any(s < end and start < e for s, e in taken):
                             continue
@@ -553,6 +584,45 @@ class _Finder:
                         party.groups[0].refs.append(self._ref(a, sid, span, "name"))
                         if alias != party.name and alias not in party.aliases:
                             party.aliases.append(alias)
+
+    def add_head_nouns(self, parties: list[_Party]) -> None:
+        """A given name that ends in a common noun ("Obama administration", "Colorado
+        officials", "SB 1062 bill") also matches that noun alone ("the administration",
+        "administration officials", "the bill"): outlets name such groups once and then
+        shorten them.
+
+        The noun must be written in lower case (but for a capital opening a sentence)
+        outside any entity. It does not count when a capitalised word the given names lack
+        qualifies it ("Nebraska officials" is not "Colorado officials"), nor unqualified
+        when another given name ends in the same noun ("lawmakers" with both "Republican
+        lawmakers" and "Democratic lawmakers").
+        """
+        heads: dict[int, tuple[str, set[str]]] = {}
+        for p, party in enumerate(parties):
+            words = party.given[0].split() if party.given else []
+            if len(words) > 1 and words[-1].isalpha():
+                known = {w for name in party.given for w in normalise(name).split()}
+                heads[p] = (_lemma(words[-1]), known)
+        shared = Counter(lemma for lemma, _ in heads.values())
+        for a, article in enumerate(self.articles):
+            for sid, sent in article.spans.items():
+                taken = self.taken.setdefault((a, sid), [])
+                for token in sent:
+                    written = token.text[1:] if token.is_sent_start else token.text
+                    if token.pos_ != "NOUN" or not written.islower() or token.ent_type_:
+                        continue
+                    start, end = token.idx, token.idx + len(token)
+                    if any(s < end and start < e for s, e in taken):
+                        continue
+                    for p, (lemma, known) in heads.items():
+                        if token.lemma_.lower() != lemma:
+                            continue
+                        qualifiers = _qualifiers(token)
+                        if qualifiers - known or (not qualifiers and shared[lemma] > 1):
+                            continue
+                        taken.append((start, end))
+                        parties[p].groups[0].refs.append(self._ref(a, sid, token.doc[token.i : token.i + 1], "name"))
+                        break
 
     def resolve_references(self, parties: list[_Party]) -> None:
         """Add pronouns and epithets ("the strongman") that have one clear person referent."""
@@ -586,7 +656,9 @@ class _Finder:
         or in the same quote), searched in the same sentence, then one (pronoun) or two
         (epithet) sentences back; the nearest sentence with any candidate decides. An
         object pronoun or an epithet never points at the subject of its own clause ("Trump
-        spoke with the strongman and praised him").
+        spoke with the strongman and praised him"). A title noun ("the president") that the
+        articles give one party only stands for that party anywhere after its first
+        mention: outlets write "President Obama" once and "the president" from then on.
         """
         if token.lower_ in _PRONOUNS and token.tag_ in ("PRP", "PRP$"):
             span, kind, reach = token.doc[token.i : token.i + 1], "pronoun", 1
@@ -619,6 +691,10 @@ class _Finder:
                     return span, kind, bound.pop()
             choice = _choose(candidates, prefer_subject=kind == "pronoun")
             return None if choice is None else (span, kind, choice)
+        if allowed is not None and len(allowed) == 1:
+            (only,) = allowed
+            if any(p == only and at <= pos for at, _, p in history):
+                return span, kind, only
         return None
 
     def mentions(self, party: _Party) -> list[FoundMention]:
@@ -631,6 +707,31 @@ class _Finder:
                 FoundMention(ref.article, ref.sentence, start, end, ref.span.text, ref.kind),
             )
         return [found[key] for key in sorted(found)]
+
+
+def _lemma(word: str) -> str:
+    """The dictionary form of a common noun ("officials" -> "official")."""
+    return nlp()(f"the {word.lower()}")[-1].lemma_.lower()
+
+
+def _qualifiers(token: Token) -> set[str]:
+    """Capitalised words (names, nationalities) in the modifiers before a noun, as name
+    keys: {"nebraska", "oklahoma"} for "Nebraska and Oklahoma officials"."""
+    words: set[str] = set()
+    for child in token.lefts:
+        if child.dep_ in ("compound", "amod", "nmod", "poss", "npadvmod"):
+            words.update(normalise(t.text) for t in child.subtree if t.text[:1].isupper())
+    return words - {""}
+
+
+def _alias_pattern(alias: str, given: bool) -> re.Pattern[str]:
+    """Where ``alias`` occurs in accent-folded text; a given name also in any case, with
+    words joined by spaces or hyphens or nothing, and a hyphen allowed inside a word."""
+    if not given:
+        return re.compile(rf"(?<!\w){re.escape(fold(alias))}(?!\w)")
+    words = [w for w in re.split(r"[\s-]+", fold(alias)) if w]
+    body = r"[\s-]*".join("-?".join(re.escape(ch) for ch in word) for word in words)
+    return re.compile(rf"(?<!\w){body}(?!\w)", re.I)
 
 
 def _surnames(parties: list[_Party]) -> list[tuple[str, _Party]]:

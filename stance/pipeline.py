@@ -120,7 +120,12 @@ def _kept_texts(article: ParsedArticle) -> list[str]:
 def score_mentions(nli, articles: list[ParsedArticle], found: list[FoundParty]) -> list[list[Mention]]:
     """Score every mention of every party in one batched model call."""
     flat = [(i, m) for i, p in enumerate(found) for m in p.mentions]
-    targets = [Target(articles[m.article].sentences[m.sentence].text, m.start, m.end) for _, m in flat]
+    targets = [
+        Target(
+            articles[m.article].sentences[m.sentence].text, m.start, m.end, found[i].name if m.kind != "name" else None
+        )
+        for i, m in flat
+    ]
     stances = score(nli, targets)
     out: list[list[Mention]] = [[] for _ in found]
     for (i, m), st in zip(flat, stances, strict=True):

@@ -21,15 +21,26 @@ MAX_PREMISE_CHARS = 480
 
 @dataclass(frozen=True)
 class Target:
-    """One mention of a party in one sentence: ``sentence[start:end]`` is the mention."""
+    """One mention of a party in one sentence: ``sentence[start:end]`` is the mention.
+
+    ``name`` is the party's name when the mention is a pronoun or epithet: the premise
+    marks "he" where it stands, but the hypothesis asks about "Khalifa Haftar", since
+    "The sentence is negative about he." is not a question the model was trained on.
+    """
 
     sentence: str
     start: int
     end: int
+    name: str | None = None
 
     @property
     def mention(self) -> str:
         return self.sentence[self.start : self.end]
+
+    @property
+    def subject(self) -> str:
+        """Who the hypothesis names."""
+        return self.name or self.mention
 
 
 @dataclass(frozen=True)
@@ -73,7 +84,7 @@ def class_logits(model: NLIModel, targets: list[Target]) -> np.ndarray:
     templates = [tpl for label in STANCE_LABELS for tpl in model.config.templates[label]]
     sizes = [len(model.config.templates[label]) for label in STANCE_LABELS]
     premises = [premise(t, model.config.marker) for t in targets]
-    hyp_sets = [[hypothesis(tpl, t.mention) for tpl in templates] for t in targets]
+    hyp_sets = [[hypothesis(tpl, t.subject) for tpl in templates] for t in targets]
     logits = model.entailment_logits(premises, hyp_sets)
     bounds = np.cumsum([0, *sizes])
     return np.stack([logits[:, lo:hi].mean(axis=1) for lo, hi in zip(bounds[:-1], bounds[1:], strict=True)], 1)
@@ -109,7 +120,7 @@ def score_labels(model: NLIModel, targets: list[Target], labels: list[str]) -> l
         p = premise(t, model.config.marker)
         for tpl in templates:
             premises.append(p)
-            hyps.append(hypothesis(tpl, t.mention))
+            hyps.append(hypothesis(tpl, t.subject))
     flat = model.entailment_probability(premises, hyps)
     width = len(labels)
     return [{lab: float(flat[i * width + j]) for j, lab in enumerate(labels)} for i in range(len(targets))]

@@ -234,3 +234,52 @@ def test_a_title_case_headline_names_no_party_of_its_own():
     assert not any("Endorses" in name or "President" in name for name in parties)
     # The headline still counts as a mention of the parties found in the body.
     assert 0 in {m.sentence for m in parties["Rick Perry"].mentions}
+
+
+# -- names the user gives, written another way -------------------------------------------------
+def test_given_names_match_without_accents_hyphens_or_middle_initials() -> None:
+    text = (
+        "Representative Raúl R. Labrador of Idaho announced a run for majority leader. "
+        "Mr. Labrador said the party needed a change. Wal-Mart said it would appeal. "
+        "“That man is Raúl Labrador,” an ally said."
+    )
+    _, found = single(text, PartySpec("Raul Labrador"), PartySpec("Walmart"), only_given=True)
+    assert [p.name for p in found] == ["Raul Labrador", "Walmart"]
+    assert texts(found[0], "name") == ["Raúl R. Labrador", "Labrador", "Raúl Labrador"]
+    assert texts(found[1]) == ["Wal-Mart"]
+
+
+def test_a_given_group_name_also_matches_its_head_noun() -> None:
+    text = (
+        "The Obama administration defended the program on Saturday. "
+        "Administration officials said the data had stopped attacks. "
+        "Critics said the administration had misled Congress."
+    )
+    _, found = single(text, PartySpec("Obama administration"), only_given=True)
+    assert [m.sentence for m in found[0].mentions] == [0, 1, 2]
+
+
+def test_a_head_noun_shared_by_two_given_groups_needs_its_qualifier() -> None:
+    text = (
+        "Republican lawmakers read the Constitution aloud on Thursday. "
+        "Democratic lawmakers called the reading a stunt. "
+        "The lawmakers then argued for an hour. "
+        "Nebraska officials sued over the law."
+    )
+    given = (PartySpec("Republican lawmakers"), PartySpec("Democratic lawmakers"), PartySpec("Colorado officials"))
+    _, found = single(text, *given, only_given=True)
+    sentences = {p.name: [m.sentence for m in p.mentions] for p in found if p.mentions}
+    assert sentences == {"Republican lawmakers": [0], "Democratic lawmakers": [1]}
+
+
+def test_a_title_the_articles_give_one_person_stands_for_them_further_on() -> None:
+    text = (
+        "President Obama signed the order on Monday. "
+        "The order covers background checks. "
+        "Gun groups said they would sue. "
+        "Their lawyers filed papers within hours. "
+        "The president said he expected the challenge."
+    )
+    _, found = single(text)
+    obama = party(found, "Obama")
+    assert (4, "epithet") in {(m.sentence, m.kind) for m in obama.mentions}
