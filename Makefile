@@ -33,6 +33,7 @@ bench: install
 
 lint: install
 	$(BIN)/ruff check stance tests models benchmarks
+	$(BIN)/ruff format --check stance tests models benchmarks
 
 clean:
 	rm -rf $(VENV) report.html .pytest_cache

@@ -35,7 +35,7 @@ from transformers.utils import logging as hf_logging
 
 from stance.evaluation import newsmtsc
 from stance.evaluation.metrics import classification_report
-from stance.nli import DEFAULT_TEMPLATES, NLIModel, StanceConfig
+from stance.nli import DEFAULT_TEMPLATES, NLIModel, StanceConfig, TransformersBackend
 from stance.scoring import hypothesis, premise
 
 LABELS = {0: "entailment", 1: "neutral", 2: "contradiction"}
@@ -145,7 +145,7 @@ def finalize(out: Path, data: Path, args: argparse.Namespace, history: list, sta
     model = AutoModelForSequenceClassification.from_pretrained(out, dtype=torch.float32)
     base = StanceConfig.read(out)
     every = {c: [ts[k] for ts in TEMPLATE_SETS] for k, c in enumerate(CLASSES)}
-    probe = NLIModel(str(out), tokenizer, model, StanceConfig(templates=every, marker=base.marker))
+    probe = NLIModel(str(out), TransformersBackend(tokenizer, model), StanceConfig(templates=every, marker=base.marker))
     files = [data / "newsmtsc" / f"{name}.jsonl" for name in ("dev_rw", "dev_mt")]
     dev = [it for file in files for it in newsmtsc.load(file)[: args.limit]]
     gold = [it.gold for it in dev]
@@ -168,7 +168,7 @@ def finalize(out: Path, data: Path, args: argparse.Namespace, history: list, sta
     bias = dict(zip(CLASSES, selection[chosen][1], strict=True))
     config = StanceConfig(templates=templates, marker=base.marker, max_length=base.max_length, bias=bias)
     config.write(out)
-    final = NLIModel(str(out), tokenizer, model, config)
+    final = NLIModel(str(out), TransformersBackend(tokenizer, model), config)
     report = {}
     for name in ("dev_rw", "dev_mt", "test_mt"):
         r = newsmtsc.evaluate(final, newsmtsc.load(data / "newsmtsc" / f"{name}.jsonl")[: args.limit])
@@ -280,7 +280,7 @@ def train_step(model, tokenizer, kind, batch, max_length, bf16_autocast):
 
 def evaluate(model, tokenizer, config, dev) -> dict[str, float]:
     model.eval()
-    scorer = NLIModel("training", tokenizer, model, config)
+    scorer = NLIModel("training", TransformersBackend(tokenizer, model), config)
     scores = {name: round(newsmtsc.evaluate(scorer, items).f1_macro, 4) for name, items in dev.items()}
     model.train()
     return scores

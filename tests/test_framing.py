@@ -78,9 +78,7 @@ def test_appositive_and_predicate() -> None:
 
 
 def test_relative_clause_and_what_it_casts_the_party_as() -> None:
-    found = described(
-        "Omar Haddad, 64, who describes himself as a champion of the poor, spoke. Haddad is defiant."
-    )
+    found = described("Omar Haddad, 64, who describes himself as a champion of the poor, spoke. Haddad is defiant.")
     assert found["Omar Haddad"] == [
         ("champion of the poor", "appositive"),
         ("who describes himself as a champion of the poor", "relative"),
@@ -109,8 +107,12 @@ def test_epithet_descriptor() -> None:
 
 def test_only_in_compares_normalised_forms_and_shows_the_first_written() -> None:
     ds = {
-        "a": [Descriptor("Islamist militants", "appositive", 1), Descriptor("The Strongman", "epithet", 2),
-              Descriptor("rebel", "modifier", 3), Descriptor("strongman", "epithet", 4)],
+        "a": [
+            Descriptor("Islamist militants", "appositive", 1),
+            Descriptor("The Strongman", "epithet", 2),
+            Descriptor("rebel", "modifier", 3),
+            Descriptor("strongman", "epithet", 4),
+        ],
         "b": [Descriptor("islamist militant", "appositive", 0), Descriptor("UN‑backed", "modifier", 1)],
         "c": [],
     }

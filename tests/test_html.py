@@ -31,31 +31,44 @@ from stance.result import (
 #: Fixtures ``chromium`` and ``open_page``: Debian's browser driven by Playwright.
 pytest_plugins = ["browser"]
 
-HOSTILE_MARKUP = ('<script>alert(1)</script>', '<img src=x onerror=alert(1)>',
-                  '<a href="javascript:alert(1)">click</a>')
+HOSTILE_MARKUP = (
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    '<a href="javascript:alert(1)">click</a>',
+)
 #: A paragraph naming real parties around live markup, appended to a seed article.
-HOSTILE_PARAGRAPH = (
-    "\n\nTurkey said Khalifa Haftar posted {} and {} with {} to his followers.\n".format(*HOSTILE_MARKUP)
+HOSTILE_PARAGRAPH = "\n\nTurkey said Khalifa Haftar posted {} and {} with {} to his followers.\n".format(
+    *HOSTILE_MARKUP
 )
 #: A src/href attribute that would make the browser fetch or run something.
 LIVE_URL = re.compile(r"""\b(?:src|href)\s*=\s*["']?\s*(?:https?:|//|javascript:)""", re.IGNORECASE)
 
 
-def _mention(article: str, sentence: int, start: int, end: int, text: str, score: float = 0.0,
-             voice: str = "own") -> Mention:
+def _mention(
+    article: str, sentence: int, start: int, end: int, text: str, score: float = 0.0, voice: str = "own"
+) -> Mention:
     probs = {"negative": max(0.0, -score), "neutral": 1 - abs(score), "positive": max(0.0, score)}
     return Mention(article, sentence, start, end, text[start:end], "name", voice, None, probs, score)
 
 
-def _party(name: str, mentions: list[Mention], stance: dict[str, Summary],
-           difference: Difference | None = None) -> Party:
+def _party(
+    name: str, mentions: list[Mention], stance: dict[str, Summary], difference: Difference | None = None
+) -> Party:
     return Party(name, [name], stance, {}, difference, {}, {}, mentions)
 
 
-def _tiny(a_texts: list[str], b_texts: list[str], parties: list[Party],
-          pairs: list[AlignedPair] = (), label_a: str = "A", model: str = "test-model") -> Comparison:
-    articles = [Article(label_a, None, [Sentence(i, t) for i, t in enumerate(a_texts)]),
-                Article("B", None, [Sentence(i, t) for i, t in enumerate(b_texts)])]
+def _tiny(
+    a_texts: list[str],
+    b_texts: list[str],
+    parties: list[Party],
+    pairs: list[AlignedPair] = (),
+    label_a: str = "A",
+    model: str = "test-model",
+) -> Comparison:
+    articles = [
+        Article(label_a, None, [Sentence(i, t) for i, t in enumerate(a_texts)]),
+        Article("B", None, [Sentence(i, t) for i, t in enumerate(b_texts)]),
+    ]
     return Comparison(articles, parties, Alignment(list(pairs), {label_a: [], "B": []}, 0.6), model)
 
 
@@ -85,13 +98,13 @@ def test_hostile_text_is_escaped_and_nothing_is_fetched() -> None:
 def test_every_mention_gets_exactly_one_mark_whatever_the_overlaps() -> None:
     text = "Khalifa Haftar's forces met the GNA today."
     ms = [
-        _mention("A", 0, 0, 14, text, -0.6),            # Khalifa Haftar
-        _mention("A", 0, 0, 23, text, 0.3),             # Khalifa Haftar's forces (contains it)
-        _mention("A", 0, 8, 14, text, 0.1),             # Haftar (inside both)
-        _mention("A", 0, 8, 14, text, 0.1, "quoted"),   # the same span again
-        _mention("A", 0, 17, 35, text),                 # crosses the end of "…forces"
-        _mention("A", 0, 40, 99, text),                 # runs past the sentence: not placeable
-        _mention("A", 7, 0, 3, text),                   # no such sentence
+        _mention("A", 0, 0, 14, text, -0.6),  # Khalifa Haftar
+        _mention("A", 0, 0, 23, text, 0.3),  # Khalifa Haftar's forces (contains it)
+        _mention("A", 0, 8, 14, text, 0.1),  # Haftar (inside both)
+        _mention("A", 0, 8, 14, text, 0.1, "quoted"),  # the same span again
+        _mention("A", 0, 17, 35, text),  # crosses the end of "…forces"
+        _mention("A", 0, 40, 99, text),  # runs past the sentence: not placeable
+        _mention("A", 7, 0, 3, text),  # no such sentence
     ]
     result = _tiny([text], ["Nothing here."], [_party("Haftar", ms, {})])
     page = html.render(result)
@@ -145,8 +158,14 @@ def _compare(seeds: dict[str, Path], extra_a: str = "") -> Comparison:
     from stance.pipeline import compare  # the pipeline; imported here so its absence fails clearly
 
     a, b = seeds["alarabiya-2020"], seeds["cgtn-2019"]
-    return compare(a.read_text(encoding="utf-8") + extra_a, b.read_text(encoding="utf-8"),
-                   label_a="Al Arabiya", label_b="CGTN", path_a=str(a), path_b=str(b))
+    return compare(
+        a.read_text(encoding="utf-8") + extra_a,
+        b.read_text(encoding="utf-8"),
+        label_a="Al Arabiya",
+        label_b="CGTN",
+        path_a=str(a),
+        path_b=str(b),
+    )
 
 
 @pytest.fixture(scope="module")

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 
 import numpy as np
 import pytest
 from safetensors.torch import load_file, save_file
 
 from stance.errors import StanceError
-from stance.nli import EMBEDDED_DIR, load
+from stance.nli import EMBEDDED_DIR, NLIModel, TransformersBackend, load
 from stance.scoring import Target, premise, score, score_labels
 
 
@@ -19,7 +21,7 @@ def _target(sentence: str, mention: str) -> Target:
 
 
 def test_embedded_model_is_three_way_nli_with_stance_config(nli):
-    assert nli.model.config.id2label[nli.entailment_id] == "entailment"
+    assert nli.backend.id2label[nli.entailment_id] == "entailment"
     assert nli.contradiction_id is not None
     assert nli.config.marker is not None
     assert set(nli.config.templates) == {"negative", "neutral", "positive"}
@@ -71,6 +73,26 @@ def test_custom_labels_are_independent_probabilities(nli):
     (probs,) = score_labels(nli, [t], ["supports a ceasefire", "opposes a ceasefire"])
     assert probs["supports a ceasefire"] > probs["opposes a ceasefire"]
     assert all(0.0 <= v <= 1.0 for v in probs.values())
+
+
+def test_transformers_backend_scores_like_the_lean_one(nli):
+    """Hub ids and other architectures go through transformers; on the embedded model both
+    backends must agree, through the same batching and autocast."""
+    other = NLIModel(nli.name, TransformersBackend.load(str(EMBEDDED_DIR)), nli.config)
+    assert other.backend.id2label == nli.backend.id2label and other.bf16 == nli.bf16
+    premises = ["Critics accused the «mayor» of corruption.", "Volunteers thanked «Maria Lopez» for her rescue work."]
+    hypotheses = ["The sentence is negative about mayor.", "The sentence is positive about Maria Lopez."]
+    assert np.abs(other.logits(premises, hypotheses) - nli.logits(premises, hypotheses)).max() <= 1e-4
+
+
+def test_default_models_load_without_importing_transformers():
+    """Importing transformers' model classes cost about 1.9 s of every cold start."""
+    code = (
+        "import sys; from stance import alignment, nli; nli.load(); alignment.embed(['One sentence.']); "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('transformers', 'sentence_transformers')))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
 
 
 def _copy_with_labels(tmp_path, order: list[str]):

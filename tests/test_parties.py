@@ -1,6 +1,5 @@
 """Parties: one party per real-world party across both articles, with all its mentions."""
 
-
 import pytest
 
 from stance.errors import StanceError
@@ -78,9 +77,7 @@ def test_he_said_resolves_to_the_speaker_not_the_quoted_name(seed_parties: list[
     assert (0, 1) not in [(m.article, m.sentence) for m in haftar.mentions if m.kind == "pronoun"]
 
 
-def test_mentions_point_into_their_sentence(
-    parsed_seeds: list[ParsedArticle], seed_parties: list[FoundParty]
-) -> None:
+def test_mentions_point_into_their_sentence(parsed_seeds: list[ParsedArticle], seed_parties: list[FoundParty]) -> None:
     for found in seed_parties:
         for m in found.mentions:
             sentence = parsed_seeds[m.article].sentences[m.sentence]
@@ -108,9 +105,7 @@ def test_parse_numbers_sentences_and_keeps_their_spans(parsed_seeds: list[Parsed
                 span = article.spans[s.id]
                 assert span.text == s.text == s.text.strip()
                 # the span's doc is the whole paragraph, for context across sentences
-                assert span.doc.text == " ".join(
-                    t.text for t in article.sentences if t.paragraph == s.paragraph
-                )
+                assert span.doc.text == " ".join(t.text for t in article.sentences if t.paragraph == s.paragraph)
     cgtn = parsed_seeds[0]
     first = next(s for s in cgtn.sentences if s.text.startswith('"The United States continues'))
     paragraph = [s.text for s in cgtn.sentences if s.paragraph == first.paragraph]
@@ -125,9 +120,7 @@ def test_parse_glues_an_attribution_split_off_a_quote() -> None:
 
 # -- invented sentences -----------------------------------------------------------------
 def test_parenthesised_acronym_joins_its_name() -> None:
-    _, parties = single(
-        "The Democratic Alliance for Reform (DAR) won the vote. Later, DAR leaders celebrated."
-    )
+    _, parties = single("The Democratic Alliance for Reform (DAR) won the vote. Later, DAR leaders celebrated.")
     dar = party(parties, "DAR")
     assert dar.name == "Democratic Alliance for Reform"
     assert texts(dar) == ["Democratic Alliance for Reform", "DAR"]

@@ -1,7 +1,5 @@
 """Voice: a mention is the outlet's own words unless quoted or reported, with its speaker."""
 
-
-
 from stance.sentences import ParsedArticle, parse
 from stance.voice import voice_of
 

@@ -350,7 +350,10 @@ def _article_rows(result: Comparison, placed: dict[tuple[str, int], list[Span]])
         only = set(result.alignment.only_in.get(art.label, []))
         views[side] = [
             SentenceView(
-                f"{side}-{s.id}", s.id, s.dropped, s.id in only,
+                f"{side}-{s.id}",
+                s.id,
+                s.dropped,
+                s.id in only,
                 _nest(s.text, placed.get((art.label, s.id), []), 0, len(s.text)),
             )
             for s in art.sentences
@@ -374,4 +377,3 @@ def _article_rows(result: Comparison, placed: dict[tuple[str, int], list[Span]])
     if ia < len(views["a"]) or ib < len(views["b"]):
         rows.append(Row("gap", [views["a"][ia:], views["b"][ib:]]))
     return rows
-

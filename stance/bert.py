@@ -1,0 +1,211 @@
+"""A lean BERT: the tokenizer, encoder and classification head of a local model directory.
+
+Both models the pipeline runs by default are BERT (the embedded stance cross-encoder and
+all-MiniLM-L6-v2), and a cold ``stance compare`` spent more time importing
+``transformers`` than scoring: its model classes pull in ``torch._dynamo`` and
+``torch.distributed`` (about 1.9 s of a cold start on the 2-core development machine).
+This module does the same computation with what transformers itself uses underneath —
+the ``tokenizers`` fast tokenizer from ``tokenizer.json``, ``safetensors`` weights and
+plain torch functions — in the same order of operations, so logits and hidden states
+equal transformers' to float rounding (``tests/test_bert.py`` holds it to that).
+
+Only what these models need is implemented: absolute positions, GELU, an encoder without
+cross-attention, the pooler and a linear head. :func:`supports` says whether a directory
+fits; anything else goes through transformers (see :func:`stance.nli.load`).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import torch
+import torch.nn.functional as F
+from safetensors.torch import load_file
+from tokenizers import Encoding
+from tokenizers import Tokenizer as _FastTokenizer
+
+from stance.nli import Features
+
+
+def read_config(directory: Path) -> dict:
+    """The model's ``config.json`` (empty when missing or not JSON)."""
+    try:
+        return json.loads((directory / "config.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def supports(directory: Path) -> bool:
+    """Whether this module can run the model in ``directory`` exactly as transformers would.
+
+    That is a BERT with absolute positions and GELU, no decoder parts, and a fast
+    tokenizer file. Weights are checked on load: a missing ``model.safetensors`` is an
+    error there, not a reason to try another loader.
+    """
+    config = read_config(directory)
+    return (
+        config.get("model_type") == "bert"
+        and config.get("position_embedding_type", "absolute") == "absolute"
+        and config.get("hidden_act", "gelu") == "gelu"
+        and not config.get("is_decoder", False)
+        and not config.get("add_cross_attention", False)
+        and (directory / "tokenizer.json").is_file()
+    )
+
+
+class Tokenizer:
+    """WordPiece tokenisation as transformers does it for these models (``tokenizer.json``).
+
+    The file's own padding and truncation settings are ignored: transformers overrides
+    them per call, and so do :meth:`encode` and :meth:`encode_pairs`. Padding is right-side
+    with the tokenizer's pad token, as ``tokenizer.pad`` does.
+    """
+
+    def __init__(self, directory: Path) -> None:
+        self._tok = _FastTokenizer.from_file(str(directory / "tokenizer.json"))
+        self._tok.no_padding()
+        self._tok.no_truncation()
+        try:
+            settings = json.loads((directory / "tokenizer_config.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            settings = {}
+        pad = settings.get("pad_token", "[PAD]")
+        pad = pad.get("content", "[PAD]") if isinstance(pad, dict) else pad
+        self.pad_id = self._tok.token_to_id(pad) or 0
+
+    def encode(self, texts: list[str], max_length: int) -> list[Encoding]:
+        """Single texts, each cut to ``max_length`` tokens (special tokens included)."""
+        self._tok.enable_truncation(max_length, strategy="longest_first")
+        return self._tok.encode_batch(texts)
+
+    def encode_pairs(self, first: list[str], second: list[str], max_length: int) -> list[Encoding]:
+        """Text pairs cut to ``max_length`` tokens by shortening only the first text
+        (transformers' ``truncation="only_first"``): an NLI hypothesis is never cut."""
+        self._tok.enable_truncation(max_length, strategy="only_first")
+        return self._tok.encode_batch(list(zip(first, second, strict=True)))
+
+    def pad(self, batch: list[Features]) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """``(input_ids, token_type_ids, attention_mask)``, padded to the longest in ``batch``."""
+        width = max(len(f["input_ids"]) for f in batch)
+        ids = torch.full((len(batch), width), self.pad_id, dtype=torch.long)
+        types = torch.zeros((len(batch), width), dtype=torch.long)
+        mask = torch.zeros((len(batch), width), dtype=torch.long)
+        for row, f in enumerate(batch):
+            n = len(f["input_ids"])
+            ids[row, :n] = torch.tensor(f["input_ids"])
+            types[row, :n] = torch.tensor(f["token_type_ids"])
+            mask[row, :n] = 1
+        return ids, types, mask
+
+
+def features(encodings: list[Encoding]) -> list[Features]:
+    """The ids :meth:`Tokenizer.pad` needs, as plain lists (what NLIModel sorts and batches)."""
+    return [{"input_ids": e.ids, "token_type_ids": e.type_ids} for e in encodings]
+
+
+@dataclass(frozen=True)
+class _Layer:
+    query: tuple[torch.Tensor, torch.Tensor]
+    key: tuple[torch.Tensor, torch.Tensor]
+    value: tuple[torch.Tensor, torch.Tensor]
+    attention_out: tuple[torch.Tensor, torch.Tensor]
+    attention_norm: tuple[torch.Tensor, torch.Tensor]
+    intermediate: tuple[torch.Tensor, torch.Tensor]
+    out: tuple[torch.Tensor, torch.Tensor]
+    out_norm: tuple[torch.Tensor, torch.Tensor]
+
+
+class Encoder:
+    """BERT's embeddings, encoder layers and pooler, as plain tensors (inference only).
+
+    Weights are upcast to float32, as stance's transformers loader asked for
+    (``dtype=torch.float32``): the embedded model is stored in fp16 to halve its size.
+    """
+
+    def __init__(self, directory: Path) -> None:
+        config = read_config(directory)
+        path = directory / "model.safetensors"
+        if not path.is_file():
+            raise FileNotFoundError(f"no model.safetensors in {directory} (only safetensors weights are loaded)")
+        raw = load_file(str(path))
+        # BertForSequenceClassification prefixes the encoder's names with "bert."; BertModel does not.
+        weights = {k.removeprefix("bert."): v.float() for k, v in raw.items()}
+
+        def pair(name: str) -> tuple[torch.Tensor, torch.Tensor]:
+            return weights[f"{name}.weight"], weights[f"{name}.bias"]
+
+        try:
+            self.word = weights["embeddings.word_embeddings.weight"]
+            self.position = weights["embeddings.position_embeddings.weight"]
+            self.token_type = weights["embeddings.token_type_embeddings.weight"]
+            self.embedding_norm = pair("embeddings.LayerNorm")
+            self.layers = [
+                _Layer(
+                    query=pair(f"encoder.layer.{i}.attention.self.query"),
+                    key=pair(f"encoder.layer.{i}.attention.self.key"),
+                    value=pair(f"encoder.layer.{i}.attention.self.value"),
+                    attention_out=pair(f"encoder.layer.{i}.attention.output.dense"),
+                    attention_norm=pair(f"encoder.layer.{i}.attention.output.LayerNorm"),
+                    intermediate=pair(f"encoder.layer.{i}.intermediate.dense"),
+                    out=pair(f"encoder.layer.{i}.output.dense"),
+                    out_norm=pair(f"encoder.layer.{i}.output.LayerNorm"),
+                )
+                for i in range(int(config["num_hidden_layers"]))
+            ]
+            self.pooler = pair("pooler.dense") if "pooler.dense.weight" in weights else None
+            self.classifier = pair("classifier") if "classifier.weight" in weights else None
+        except KeyError as exc:
+            raise ValueError(f"{path} is not a BERT checkpoint: it has no {exc.args[0]!r}") from exc
+        self.heads = int(config["num_attention_heads"])
+        self.eps = float(config.get("layer_norm_eps", 1e-12))
+
+    def __call__(self, ids: torch.Tensor, types: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+        """Last hidden states, shape ``(batch, tokens, hidden)``; padded positions are not attended to."""
+        hidden = self.word.shape[1]
+        x = F.embedding(ids, self.word) + F.embedding(types, self.token_type)
+        x = x + self.position[: ids.shape[1]].unsqueeze(0)
+        x = F.layer_norm(x, (hidden,), *self.embedding_norm, self.eps)
+        # transformers drops the mask when nothing is padded; SDPA then takes its fastest path.
+        attend = None if bool(mask.all()) else mask.bool()[:, None, None, :]
+        batch, tokens = ids.shape
+        split = (batch, tokens, self.heads, hidden // self.heads)
+        for layer in self.layers:
+            q = F.linear(x, *layer.query).view(split).transpose(1, 2)
+            k = F.linear(x, *layer.key).view(split).transpose(1, 2)
+            v = F.linear(x, *layer.value).view(split).transpose(1, 2)
+            a = F.scaled_dot_product_attention(q, k, v, attn_mask=attend, scale=split[3] ** -0.5)
+            a = a.transpose(1, 2).reshape(batch, tokens, hidden)
+            x = F.layer_norm(F.linear(a, *layer.attention_out) + x, (hidden,), *layer.attention_norm, self.eps)
+            h = F.gelu(F.linear(x, *layer.intermediate))
+            x = F.layer_norm(F.linear(h, *layer.out) + x, (hidden,), *layer.out_norm, self.eps)
+        return x
+
+    def classify(self, states: torch.Tensor) -> torch.Tensor:
+        """Sequence-classification logits from the first token's state (pooler, then head)."""
+        if self.pooler is None or self.classifier is None:
+            raise ValueError("this checkpoint has no pooler or classification head")
+        pooled = torch.tanh(F.linear(states[:, 0], *self.pooler))
+        return F.linear(pooled, *self.classifier)
+
+
+class SequenceClassifier:
+    """A BERT NLI cross-encoder: the :class:`stance.nli.Backend` for local BERT directories."""
+
+    device = torch.device("cpu")
+
+    def __init__(self, directory: Path) -> None:
+        config = read_config(directory)
+        self.tokenizer = Tokenizer(directory)
+        self.encoder = Encoder(directory)
+        if self.encoder.classifier is None:
+            raise ValueError(f"{directory} has no classification head (classifier.weight)")
+        self.id2label = {int(k): str(v) for k, v in config.get("id2label", {}).items()}
+
+    def encode(self, premises: list[str], hypotheses: list[str], max_length: int) -> list[Features]:
+        return features(self.tokenizer.encode_pairs(premises, hypotheses, max_length))
+
+    def forward(self, batch: list[Features]) -> torch.Tensor:
+        ids, types, mask = self.tokenizer.pad(batch)
+        return self.encoder.classify(self.encoder(ids, types, mask))
