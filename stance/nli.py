@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -120,9 +121,21 @@ class TransformersBackend:
         hf_logging.set_verbosity_error()
         hf_logging.disable_progress_bar()
         hub_logging.set_verbosity_error()  # its retry warnings would break the one-line error
-        tokenizer = AutoTokenizer.from_pretrained(source)
-        model = AutoModelForSequenceClassification.from_pretrained(source, use_safetensors=True, dtype=torch.float32)
-        return cls(tokenizer, model)
+
+        def from_pretrained(cached: bool) -> TransformersBackend:
+            tokenizer = AutoTokenizer.from_pretrained(source, local_files_only=cached)
+            model = AutoModelForSequenceClassification.from_pretrained(
+                source, use_safetensors=True, dtype=torch.float32, local_files_only=cached
+            )
+            return cls(tokenizer, model)
+
+        try:
+            return from_pretrained(cached=True)
+        except OSError:
+            if Path(source).exists():
+                raise
+        _check_hub_reachable()
+        return from_pretrained(cached=False)
 
     def encode(self, premises: list[str], hypotheses: list[str], max_length: int) -> list[Features]:
         encoded = self.tokenizer(premises, hypotheses, truncation="only_first", max_length=max_length)
@@ -132,6 +145,26 @@ class TransformersBackend:
     def forward(self, batch: list[Features]) -> torch.Tensor:
         padded = self.tokenizer.pad(batch, return_tensors="pt")
         return self.model(**{k: v.to(self.device) for k, v in padded.items()}).logits
+
+
+def _check_hub_reachable() -> None:
+    """Fail at once when the hub is out of reach: huggingface_hub would retry for about a
+    minute (55 s on the offline development machine) before saying so. Behind a proxy the
+    direct probe proves nothing, so it is skipped there."""
+    from urllib.parse import urlsplit
+
+    from huggingface_hub import constants
+
+    if constants.HF_HUB_OFFLINE:
+        raise OSError("no cached copy, and HF_HUB_OFFLINE is set")
+    if any(os.environ.get(v) for v in ("HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy")):
+        return
+    url = urlsplit(constants.ENDPOINT)
+    port = url.port or (443 if url.scheme == "https" else 80)
+    try:
+        socket.create_connection((url.hostname, port), timeout=5).close()
+    except OSError as exc:
+        raise OSError(f"no cached copy, and {url.hostname} cannot be reached ({exc.strerror or exc})") from exc
 
 
 class NLIModel:

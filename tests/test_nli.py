@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -151,3 +152,30 @@ def test_pickle_weights_are_refused(tmp_path):
 def test_unknown_model_names_fail_clearly(name):
     with pytest.raises(StanceError):
         load(name)
+
+
+def test_a_hub_id_loads_from_a_filled_cache_without_network(tmp_path):
+    """`--model org/name` works offline once the model is in the Hugging Face cache: the
+    cache is laid out as huggingface_hub lays it out, and the id goes through transformers."""
+    snapshot = tmp_path / "hub" / "models--someorg--nli-model" / "snapshots" / "0123abc"
+    snapshot.parent.mkdir(parents=True)
+    _copy_with_labels(tmp_path, ["entailment", "neutral", "contradiction"]).rename(snapshot)
+    refs = snapshot.parent.parent / "refs"
+    refs.mkdir()
+    (refs / "main").write_text("0123abc")
+    code = (
+        "from stance.nli import load; m = load('someorg/nli-model'); "
+        "print(type(m.backend).__name__, m.backend.id2label[m.entailment_id])"
+    )
+    env = {**os.environ, "HF_HUB_CACHE": str(tmp_path / "hub")}
+    env.pop("HF_HUB_OFFLINE", None)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.split() == ["TransformersBackend", "entailment"]
+
+
+def test_an_uncached_hub_id_fails_with_one_clear_line(tmp_path, monkeypatch):
+    monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path))
+    with pytest.raises(StanceError, match="cannot load model 'someorg/not-cached' as a hub id") as err:
+        load("someorg/not-cached")
+    assert "\n" not in str(err.value)
