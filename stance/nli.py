@@ -127,7 +127,8 @@ class TransformersBackend:
             model = AutoModelForSequenceClassification.from_pretrained(
                 source, use_safetensors=True, dtype=torch.float32, local_files_only=cached
             )
-            return cls(tokenizer, model)
+            # The larger models users fetch from the hub are where a GPU pays off.
+            return cls(tokenizer, model.to("cuda" if torch.cuda.is_available() else "cpu"))
 
         try:
             return from_pretrained(cached=True)
