@@ -154,3 +154,12 @@ def test_same_file_name_in_two_folders_gets_folder_labels(tmp_path, seeds):
     )
     assert result.exit_code == 0, result.stderr
     assert [a["label"] for a in json.loads(result.stdout)["articles"]] == ["one/story", "two/story"]
+
+
+def test_compare_says_when_neither_outlet_names_a_given_party(seeds):
+    args = ["compare", str(seeds["alarabiya-2020"]), str(seeds["cgtn-2019"]), "--only-given"]
+    result = runner.invoke(
+        app, [*args, "--party", "Khalifa Haftar=Haftar", "--party", "Nobody Atall"], env={"COLUMNS": "200"}
+    )
+    assert result.exit_code == 0, result.stderr
+    assert "named by neither" in result.stdout

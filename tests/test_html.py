@@ -143,6 +143,16 @@ def test_chart_sorts_by_difference_and_names_missing_outlets() -> None:
     assert "B is more negative" in page
 
 
+def test_a_given_party_neither_outlet_names_gets_its_own_heading() -> None:
+    s = Summary(0.1, -0.2, 0.4, 3)
+    parties = [_party("Nobody", [], {}), _party("OnlyA", [], {"A": s})]
+    chart = html._chart(_tiny(["x"], ["y"], parties), {"A": "circle", "B": "square"})
+    assert [(r.party.name, r.heading) for r in chart.rows] == [
+        ("OnlyA", "Named by one outlet only"),
+        ("Nobody", "Given with --party, named by neither outlet"),
+    ]
+
+
 def test_open_in_browser_reports_no_browser(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     def no_browser(*_args: object) -> None:
         raise webbrowser.Error("could not locate runnable browser")

@@ -175,16 +175,18 @@ def _verdict(party: Party) -> tuple[str, bool]:
 
 def _chart(result: Comparison, shapes: dict[str, str]) -> Chart:
     """Lay out the chart rows top to bottom; rows grow with wrapped names and verdicts.
-    Parties only one outlet names get no verdict line (the axis says "not mentioned by")
-    and sit under a heading of their own."""
+    Parties only one outlet names, or none (given with ``--party`` but not found), get no
+    verdict line (the axis says "not mentioned by") and sit under a heading of their own."""
     labels = list(shapes)
     rows: list[ChartRow] = []
-    top, grouped = float(AXIS_TOP + 6), False
+    top, group = float(AXIS_TOP + 6), "compared"
     for party in result.ranked_parties():
         compared = len(party.stance) == len(labels)
         heading = None
-        if not compared and not grouped:
-            heading, grouped = "Named by one outlet only", True
+        kind = "compared" if compared else "one" if party.stance else "none"
+        if kind != group:
+            heading = "Named by one outlet only" if kind == "one" else "Given with --party, named by neither outlet"
+            group = kind
             top += 30
         names = _wrap(party.name, 26, 2)
         dots = []

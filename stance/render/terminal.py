@@ -6,7 +6,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from stance.result import Comparison, Summary
+from stance.result import Comparison, Party, Summary
 
 #: Rows shown per section before pointing to --details / --json.
 TOP = 8
@@ -63,7 +63,7 @@ def _parties(con: Console, result: Comparison, a: str, b: str) -> None:
     for p in ranked[:TOP]:
         d = p.difference
         diff = f"{_fmt(d.mean)} [{_fmt(d.low)}, {_fmt(d.high)}]" if d else "—"
-        verdict = d.verdict if d and d.verdict else ("no clear difference" if d else "one outlet only")
+        verdict = d.verdict if d and d.verdict else ("no clear difference" if d else _absence(p))
         table.add_row(p.name, _summary(p.stance.get(a), a), _summary(p.stance.get(b), b), diff, verdict)
     con.print(table)
     if len(ranked) > TOP:
@@ -83,6 +83,10 @@ def _voices(con: Console, result: Comparison, a: str, b: str) -> None:
                 cells.append(Text(f"{_fmt(s.mean)} n={s.n}") if s else Text("—", style="dim"))
         table.add_row(p.name, *cells)
     con.print(table)
+
+
+def _absence(party: Party) -> str:
+    return "one outlet only" if party.stance else "named by neither"
 
 
 def _descriptors(con: Console, result: Comparison, a: str, b: str) -> None:
