@@ -12,9 +12,9 @@ from dataclasses import asdict, dataclass
 from stance.errors import StanceError
 from stance.nli import load
 from stance.parties import PartySpec, find_parties
-from stance.pipeline import score_mentions
+from stance.pipeline import mention_target, score_mentions
 from stance.result import Mention
-from stance.scoring import Target, score_labels
+from stance.scoring import score_labels
 from stance.sentences import parse
 
 
@@ -62,10 +62,7 @@ def score_article(
         key=lambda pm: (pm[1].sentence, pm[1].start),
     )
     texts = [article.sentences[m.sentence].text for _, m in flat]
-    targets = [
-        Target(t, m.start, m.end, None if m.kind == "name" else party)
-        for t, (party, m) in zip(texts, flat, strict=True)
-    ]
+    targets = [mention_target(t, m, party) for t, (party, m) in zip(texts, flat, strict=True)]
     label_probs = score_labels(nli, targets, list(labels)) if labels else [{} for _ in targets]
     mentions = [
         ScoredMention(**vars(m), party=party, sentence_text=t, labels=lp)

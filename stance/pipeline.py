@@ -15,7 +15,7 @@ from statistics import fmean
 from stance import aggregate, alignment, framing
 from stance.errors import StanceError
 from stance.nli import load
-from stance.parties import FoundParty, PartySpec, find_parties
+from stance.parties import FoundMention, FoundParty, PartySpec, find_parties
 from stance.result import (
     AlignedPair,
     Alignment,
@@ -120,12 +120,7 @@ def _kept_texts(article: ParsedArticle) -> list[str]:
 def score_mentions(nli, articles: list[ParsedArticle], found: list[FoundParty]) -> list[list[Mention]]:
     """Score every mention of every party in one batched model call."""
     flat = [(i, m) for i, p in enumerate(found) for m in p.mentions]
-    targets = [
-        Target(
-            articles[m.article].sentences[m.sentence].text, m.start, m.end, found[i].name if m.kind != "name" else None
-        )
-        for i, m in flat
-    ]
+    targets = [mention_target(articles[m.article].sentences[m.sentence].text, m, found[i].name) for i, m in flat]
     stances = score(nli, targets)
     out: list[list[Mention]] = [[] for _ in found]
     for (i, m), st in zip(flat, stances, strict=True):
@@ -146,6 +141,12 @@ def score_mentions(nli, articles: list[ParsedArticle], found: list[FoundParty]) 
             )
         )
     return out
+
+
+def mention_target(sentence: str, mention: FoundMention | Mention, party: str) -> Target:
+    """What the model is asked about one mention: a name as written, a pronoun or epithet
+    by the party's name."""
+    return Target(sentence, mention.start, mention.end, None if mention.kind == "name" else party)
 
 
 def sentence_scores(mentions: Sequence[Mention], label: str, voice: str | None = None) -> dict[int, float]:
