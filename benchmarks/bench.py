@@ -71,14 +71,14 @@ def stage_times() -> None:
 
 
 def scorer_vs_pipeline(repeats: int = 2) -> None:
-    t0 = time.perf_counter()
-    from transformers import pipeline
-
     from stance.evaluation import newsmtsc
     from stance.nli import EMBEDDED_DIR, NLIModel, TransformersBackend, load
     from stance.scoring import hypothesis, premise, score
 
     lean = load()
+    t0 = time.perf_counter()
+    from transformers import pipeline
+
     reference = TransformersBackend.load(str(EMBEDDED_DIR))
     t_load = time.perf_counter() - t0
     heavy = NLIModel(lean.name, reference, lean.config)
