@@ -9,7 +9,7 @@ from pathlib import Path
 
 from stance.errors import StanceError
 
-#: Largest input accepted. News articles are kilobytes; 20 MB is a whole corpus pasted
+#: Largest input accepted. News articles are kilobytes; 20 MiB is a whole corpus pasted
 #: into one file by mistake, which would take hours to score.
 MAX_BYTES = 20 * 1024 * 1024
 
@@ -24,7 +24,8 @@ def check_file(path: Path, max_bytes: int = MAX_BYTES) -> Path:
     if size == 0:
         raise StanceError(f"{path}: file is empty")
     if size > max_bytes:
-        raise StanceError(f"{path}: file is too large ({size / 1e6:.0f} MB; the limit is {max_bytes / 1e6:.0f} MB)")
+        mib = 2**20
+        raise StanceError(f"{path}: file is too large ({size / mib:.0f} MiB; the limit is {max_bytes / mib:.0f} MiB)")
     return path
 
 
