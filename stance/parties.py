@@ -16,12 +16,15 @@ words about someone else on the party's account.
 
 from __future__ import annotations
 
+import functools
+import itertools
 import re
 import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from nicknames import NickNamer
 from spacy.tokens import Span, Token
 
 from stance.errors import StanceError
@@ -147,8 +150,12 @@ _PARTICLE = re.compile(r"^(?:al|el|ad|an|ar|as|ash|at|az|ibn|bin|ben|abu)-", re.
 _ACRONYM = re.compile(r"[A-Z]{2,6}|(?:[A-Z]\.){2,6}")
 _DEFINED_ACRONYM = re.compile(r"\s*\(\s*([A-Z][A-Za-z.&]{1,9})\s*\)")
 
-#: "KYIV (Reuters) -": the place and agency a wire story was filed from, not reporting.
-_DATELINE = re.compile(r"^[A-Z][A-Z .,'’/-]*\s*\([^()]{1,40}\)\s*[-–—]+\s")
+#: "KYIV (Reuters) -", "WASHINGTON --", "BEIJING, Nov. 5 (Xinhua) --": the place (in
+#: capitals) a story was filed from, opening a paragraph; not a mention of that place.
+_DATELINE = re.compile(
+    r"^[A-Z][A-Z.'’/-]*(?:[ ,]+[A-Z][A-Z.'’/-]*)*(?:,\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2})?"
+    r"(?:\s*\([^()]{1,40}\))?\s*[-–—]+\s"
+)
 _PRONOUNS = frozenset({"he", "him", "his", "himself", "she", "her", "hers", "herself"})
 _REFLEXIVES = frozenset({"himself", "herself"})
 _SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
@@ -447,7 +454,8 @@ class _Finder:
 
     def merge(self) -> None:
         """Join groups that name one party: plural nationalities ("Libyans"), a name with
-        and without a middle initial ("Raúl R. Labrador"), parts of one longer person name
+        and without a middle initial ("Raúl R. Labrador"), a first name and its common
+        nickname ("Richard Blumenthal", "Dick Blumenthal"), parts of one longer person name
         ("Haftar"), acronyms defined in parentheses or spelling a name's initials ("LNA")."""
         keys = list(self.groups)
         for key in keys:
@@ -463,6 +471,9 @@ class _Finder:
             for key in keys
             if self.groups[key].label == "PERSON" and len(key.split()) > 1 and not _COORDINATED & set(key.split())
         ]
+        for key, other in itertools.combinations(people, 2):
+            if _same_person_by_nickname(key, other):
+                self.union(key, other)
         for key in keys:
             group = self.groups[key]
             if group.label in ("GPE", "NORP") and "PERSON" not in group.labels:
@@ -522,17 +533,17 @@ class _Finder:
     def _same_surname(self, key: str) -> list[str]:
         """A given name the text writes another way ("Donald J. Trump", "Charles E. Grassley"
         for "Chuck Grassley"): the one party sharing its surname; among several, the one that
-        also shares its first name, else the one the surname alone names ("President Obama"
-        beside "Sasha and Malia Obama"); none when that still leaves a choice. Only names
-        found in the text count, not other given names ("Republican lawmakers" is not
-        "Democratic lawmakers")."""
+        also shares its first name or a nickname of it, else the one the surname alone
+        names ("President Obama" beside "Sasha and Malia Obama"); none when that still
+        leaves a choice. Only names found in the text count, not other given names
+        ("Republican lawmakers" is not "Democratic lawmakers")."""
         words = key.split()
         if len(words) < 2:
             return []
         same = [k for k in self.groups if k.split()[-1] == words[-1] and self.groups[k].labels]
         roots = {self.find(k) for k in same}
         if len(roots) > 1:
-            roots = {self.find(k) for k in same if k.split()[0] == words[0]}
+            roots = {self.find(k) for k in same if k.split()[0] == words[0] or _same_person_by_nickname(k, key)}
         if not roots and words[-1] in self.groups and self.groups[words[-1]].labels:
             roots = {self.find(words[-1])}
         return [roots.pop()] if len(roots) == 1 else []
@@ -757,9 +768,11 @@ def _surnames(parties: list[_Party]) -> list[tuple[str, _Party]]:
 
 
 def name_span(ent: Span) -> Span | None:
-    """The name inside an entity: cut at a possessive, drop "the" and titles around it."""
+    """The name inside an entity: cut at a possessive, drop "the" and titles around it,
+    and run on to the end of a hyphenated name the tagger cut short ("Chick" of
+    "Chick-fil-A"; not "Haftar" of "Haftar-led")."""
     doc = ent.doc
-    start, end = ent.start, ent.end
+    start, end = ent.start, _hyphenated_end(ent)
     for i in range(start, end):
         if doc[i].tag_ == "POS" or doc[i].text in ("'s", "’s", "'", "’"):
             end = i
@@ -787,6 +800,23 @@ def name_span(ent: Span) -> Span | None:
     return doc[start:end]
 
 
+def _hyphenated_end(ent: Span) -> int:
+    """Where the hyphenated word an entity ends in really ends, when its last part is
+    capitalised as names are ("Chick-fil-A", "Rolls-Royce"); else the entity's end."""
+    doc, end = ent.doc, ent.end
+    last = end
+    while (
+        last + 1 < len(doc)
+        and doc[last].text in ("-", "‑")
+        and not doc[last - 1].whitespace_
+        and not doc[last].whitespace_
+    ):
+        last += 2
+        if doc[last - 1].text[:1].isupper():
+            end = last
+    return end
+
+
 def _title_case_line(text: str) -> bool:
     """A headline in title case ("Sheriff Endorses Governor For President"): the tagger
     reads its capitalised common words as names, so such a line names no new party
@@ -807,6 +837,23 @@ def _name_words(key: str) -> set[str]:
     """Words of a name, with particles also dropped: "fayez al-sarraj" has "sarraj"."""
     words = set(key.split())
     return words | {_PARTICLE.sub("", word) for word in words}
+
+
+def _same_person_by_nickname(a: str, b: str) -> bool:
+    """Whether two person name keys differ only in a first name that is a common nickname
+    of the other ("dick blumenthal" / "richard blumenthal"; not "liz" / "mary cheney").
+    Middle initials are ignored; the nickname list is the curated ``nicknames`` dataset."""
+    first_a, *rest_a = _MIDDLE_INITIAL.sub(" ", a).split()
+    first_b, *rest_b = _MIDDLE_INITIAL.sub(" ", b).split()
+    if rest_a != rest_b or first_a == first_b:
+        return False
+    names = _nicknamer()
+    return first_b in names.nicknames_of(first_a) or first_a in names.nicknames_of(first_b)
+
+
+@functools.cache
+def _nicknamer() -> NickNamer:
+    return NickNamer()
 
 
 def _initials(name: str) -> str:

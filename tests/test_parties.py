@@ -276,3 +276,28 @@ def test_a_title_the_articles_give_one_person_stands_for_them_further_on() -> No
     _, found = single(text)
     obama = party(found, "Obama")
     assert (4, "epithet") in {(m.sentence, m.kind) for m in obama.mentions}
+
+
+def test_a_nickname_and_the_full_first_name_are_one_person() -> None:
+    _, parties = single(
+        "Richard Blumenthal spoke on Monday. Dick Blumenthal, as voters know him, won. Blumenthal said so. "
+        "Liz Cheney and Mary Cheney disagreed. Elizabeth Cheney left."
+    )
+    blumenthal = party(parties, "Richard Blumenthal")
+    assert texts(blumenthal, "name") == ["Richard Blumenthal", "Dick Blumenthal", "Blumenthal"]
+    assert party(parties, "Liz Cheney") is party(parties, "Elizabeth Cheney")
+    assert party(parties, "Mary Cheney") is not party(parties, "Elizabeth Cheney")
+
+
+def test_a_dateline_without_an_agency_is_not_a_mention() -> None:
+    _, parties = single("New tax rules.\n\nWASHINGTON -- The U.S. Department of the Treasury announced a rule.")
+    names = [p.name for p in parties]
+    assert "Treasury" in names and "WASHINGTON" not in names
+
+
+def test_a_hyphenated_name_the_tagger_cut_short_is_whole() -> None:
+    _, parties = single("Protests against Chick-fil-A grew. Haftar-led forces advanced, Khalifa Haftar said.")
+    assert {p.name: texts(p) for p in parties} == {
+        "Chick-fil-A": ["Chick-fil-A"],
+        "Khalifa Haftar": ["Haftar", "Khalifa Haftar"],
+    }
