@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from nicknames import NickNamer
-from spacy.tokens import Span, Token
+from spacy.tokens import Doc, Span, Token
 
 from stance.errors import StanceError
 from stance.sentences import ParsedArticle, nlp, quote_ranges
@@ -768,19 +768,22 @@ def _surnames(parties: list[_Party]) -> list[tuple[str, _Party]]:
 
 
 def name_span(ent: Span) -> Span | None:
-    """The name inside an entity: cut at a possessive, drop "the" and titles around it,
-    and run on to the end of a hyphenated name the tagger cut short ("Chick" of
-    "Chick-fil-A"; not "Haftar" of "Haftar-led")."""
+    """The name inside an entity: cut at a possessive, drop "the", a dangling "and" and
+    titles around it, and run on to the end of a hyphenated name the tagger cut short
+    ("Chick" of "Chick-fil-A"; not "Haftar" of "Haftar-led")."""
     doc = ent.doc
-    start, end = ent.start, _hyphenated_end(ent)
+    start, end = ent.start, ent.end
     for i in range(start, end):
         if doc[i].tag_ == "POS" or doc[i].text in ("'s", "’s", "'", "’"):
             end = i
             break
     while start < end and doc[start].lower_ == "the":
         start += 1
+    while end > start and (doc[end - 1].lower_ in _FUNCTION_WORDS or doc[end - 1].is_punct):
+        end -= 1  # "Coca-Cola and" of "Coca-Cola and Wal-Mart"
     if start >= end:
         return None
+    end = _hyphenated_end(doc, end)
     prefix = _TITLE_PREFIX.match(doc[start:end].text)
     if prefix:
         cut = doc[start].idx + prefix.end()
@@ -800,10 +803,9 @@ def name_span(ent: Span) -> Span | None:
     return doc[start:end]
 
 
-def _hyphenated_end(ent: Span) -> int:
-    """Where the hyphenated word an entity ends in really ends, when its last part is
-    capitalised as names are ("Chick-fil-A", "Rolls-Royce"); else the entity's end."""
-    doc, end = ent.doc, ent.end
+def _hyphenated_end(doc: Doc, end: int) -> int:
+    """Where the hyphenated word ending at token ``end`` really ends, when its last part is
+    capitalised as names are ("Chick-fil-A", "Rolls-Royce"); else ``end``."""
     last = end
     while (
         last + 1 < len(doc)

@@ -301,3 +301,8 @@ def test_a_hyphenated_name_the_tagger_cut_short_is_whole() -> None:
         "Chick-fil-A": ["Chick-fil-A"],
         "Khalifa Haftar": ["Haftar", "Khalifa Haftar"],
     }
+
+
+def test_a_name_does_not_end_in_the_conjunction_the_tagger_took_with_it() -> None:
+    _, parties = single("Coca-Cola and Wal-Mart shares fell on Monday. Coca-Cola said it would recover.")
+    assert {p.name: texts(p) for p in parties} == {"Coca-Cola": ["Coca-Cola", "Coca-Cola"], "Wal-Mart": ["Wal-Mart"]}
