@@ -768,9 +768,10 @@ def _surnames(parties: list[_Party]) -> list[tuple[str, _Party]]:
 
 
 def name_span(ent: Span) -> Span | None:
-    """The name inside an entity: cut at a possessive, drop "the", a dangling "and" and
-    titles around it, and run on to the end of a hyphenated name the tagger cut short
-    ("Chick" of "Chick-fil-A"; not "Haftar" of "Haftar-led")."""
+    """The name inside an entity: cut at a possessive, drop "the", a trailing lower-case
+    function word or punctuation ("Coca-Cola and") and titles around it, and run on to the
+    end of a hyphenated name the tagger cut short ("Chick" of "Chick-fil-A"; not "Haftar"
+    of "Haftar-led")."""
     doc = ent.doc
     start, end = ent.start, ent.end
     for i in range(start, end):
@@ -779,8 +780,9 @@ def name_span(ent: Span) -> Span | None:
             break
     while start < end and doc[start].lower_ == "the":
         start += 1
-    while end > start and (doc[end - 1].lower_ in _FUNCTION_WORDS or doc[end - 1].is_punct):
-        end -= 1  # "Coca-Cola and" of "Coca-Cola and Wal-Mart"
+    # "Coca-Cola and" of "Coca-Cola and Wal-Mart"; a capital is part of the name ("Serie A").
+    while end > start and (doc[end - 1].text in _FUNCTION_WORDS or doc[end - 1].is_punct):
+        end -= 1
     if start >= end:
         return None
     end = _hyphenated_end(doc, end)

@@ -306,3 +306,5 @@ def test_a_hyphenated_name_the_tagger_cut_short_is_whole() -> None:
 def test_a_name_does_not_end_in_the_conjunction_the_tagger_took_with_it() -> None:
     _, parties = single("Coca-Cola and Wal-Mart shares fell on Monday. Coca-Cola said it would recover.")
     assert {p.name: texts(p) for p in parties} == {"Coca-Cola": ["Coca-Cola", "Coca-Cola"], "Wal-Mart": ["Wal-Mart"]}
+    _, parties = single("Juventus won Serie A again. Serie A officials agreed.")
+    assert texts(party(parties, "Serie A")) == ["Serie A", "Serie A"]
