@@ -60,6 +60,20 @@ class Summary:
 
 
 @dataclass(frozen=True)
+class Judgment:
+    """How one article treats one party as a whole: class probabilities and the evidence.
+
+    ``probs`` has ``negative``, ``neutral`` and ``positive`` summing to one; ``label`` is
+    the most probable class; ``evidence`` lists the sentence ids that weigh most in the
+    judgment, strongest first, so every label can be traced to sentences a reader can check.
+    """
+
+    probs: dict[str, float]
+    label: str
+    evidence: list[int]
+
+
+@dataclass(frozen=True)
 class Difference:
     """Mean stance of ``b`` minus that of ``a``, with its interval.
 
