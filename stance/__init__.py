@@ -36,6 +36,8 @@ _LAZY = {
     "score_article": "stance.annotate",
     "PartySpec": "stance.parties",
     "Document": "stance.inputs",
+    # A function of the same name as its subpackage, which is callable (stance/study/__init__.py).
+    "study": "stance.study",
 }
 
 
