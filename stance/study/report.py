@@ -28,7 +28,15 @@ _ENV = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
-_ENV.filters["signed"] = lambda x: f"{x:+.2f}".replace("-", "\u2212")
+
+
+def _signed(x: float) -> str:
+    """Two decimals with a sign and a typographic minus; a value that rounds to zero has none."""
+    text = f"{x:+.2f}"
+    return "0.00" if text in ("+0.00", "-0.00") else text.replace("-", "\u2212")
+
+
+_ENV.filters["signed"] = _signed
 
 #: Parties shown in the grid and in the per-party sections, most covered first.
 MAX_PARTIES = 40

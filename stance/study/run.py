@@ -128,4 +128,6 @@ def corpus_names(outputs: Sequence[EventOutput]) -> dict[tuple[str, str], str]:
     """(event, party name in that event) -> the one name of that party across the corpus."""
     from stance.parties.corpus import unify
 
-    return unify({o.event: o.parties for o in outputs})
+    found = [(o.event, p) for o in outputs for p in o.parties]
+    names = unify([(p.name, p.aliases, p.entity_type) for _, p in found])
+    return {(event, p.name): name for (event, p), name in zip(found, names, strict=True)}
