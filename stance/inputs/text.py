@@ -56,7 +56,8 @@ def decode(data: bytes, where: str) -> str:
             except UnicodeDecodeError as exc:
                 raise StanceError(f"{where}: not valid {name} text (bad bytes at offset {exc.start})") from exc
     head = data[:_SNIFF]
-    if b"\x00" in head:
+    # Binary formats are full of zero bytes; a stray one in text is shown, not a reason to refuse.
+    if head.count(0) > max(1, len(head) // 100):
         if _utf16_without_bom(head):
             raise StanceError(f"{where}: looks like UTF-16 text without a byte-order mark; save it as UTF-8")
         raise StanceError(f"{where}: looks like a binary file, not text")

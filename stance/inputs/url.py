@@ -100,12 +100,13 @@ def _failure(url: str, reason: BaseException | None, timeout: float) -> str:
     from urllib3.exceptions import NameResolutionError, NewConnectionError, ResponseError, SSLError
     from urllib3.exceptions import TimeoutError as Urllib3Timeout
 
-    if isinstance(reason, Urllib3Timeout):
-        return f"{url}: timed out after {timeout:g} s"
+    # urllib3 derives a refused connection from its connect timeout: test it first.
     if isinstance(reason, NameResolutionError):
         return f"{url}: host not found"
     if isinstance(reason, NewConnectionError):
         return f"{url}: cannot connect to the server"
+    if isinstance(reason, Urllib3Timeout):
+        return f"{url}: timed out after {timeout:g} s"
     if isinstance(reason, SSLError):
         return f"{url}: the secure connection failed"
     if isinstance(reason, ResponseError):
