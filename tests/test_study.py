@@ -3,8 +3,9 @@ and the report in headless Chromium.
 
 The corpus is tests/fixtures/study/corpus.csv: three BASIL events cut to two paragraphs
 per outlet (written by ``stance.study.demo``), plus rows that must end up in ``errors``:
-a blank text, a missing file, and an event told by one outlet (with markup in its names,
-which the report must show as text).
+a blank text, a missing file, a URL nothing answers on 127.0.0.1, an article in German,
+an event told by one outlet (with markup in its names, which the report must show as
+text) and an event whose articles name no party.
 """
 
 from __future__ import annotations
@@ -64,7 +65,7 @@ def test_csv_jsonl_and_parquet_give_the_same_events(tmp_path: Path) -> None:
     parquet = tmp_path / "corpus.parquet"
     pq.write_table(pa.Table.from_pylist(rows), parquet)
     from_csv = corpus.read(CORPUS)
-    assert [e.name for e in from_csv][-1] == "Lonely <b>event</b> & co"
+    assert [e.name for e in from_csv][-2:] == ["Lonely <b>event</b> & co", "Quiet day"]
     assert len(from_csv) == len({r["event"] for r in rows})
     for other in (jsonl, parquet):
         read = corpus.read(other)
@@ -72,6 +73,7 @@ def test_csv_jsonl_and_parquet_give_the_same_events(tmp_path: Path) -> None:
         # a relative path resolves against the table's folder, wherever it is
         paths = [x.source for e in read for x in e.entries if x.kind == "path"]
         assert paths == [str(tmp_path / "missing-article.txt")]
+        assert [x.source for e in read for x in e.entries if x.kind == "url"] == ["http://127.0.0.1:9/article"]
     texts = {(x.event, x.outlet): x.source for e in from_csv for x in e.entries if x.kind == "text"}
     assert texts[(rows[0]["event"], rows[0]["outlet"])] == rows[0]["text"]
     blank = next(x for e in from_csv for x in e.entries if x.outlet == "Empty Wire")
@@ -180,8 +182,14 @@ def test_every_article_is_in_articles_or_in_errors(baseline: tuple[Path, StudySu
     assert errors[(_rows()[0]["event"], "Empty Wire")]["stage"] == "input"
     gone = next(r for k, r in errors.items() if k[1] == "Gone Gazette")
     assert gone["stage"] == "input" and "missing-article.txt" in gone["message"]
+    offline = next(r for k, r in errors.items() if k[1] == "Offline Observer")
+    assert offline["stage"] == "input" and offline["source"] == "http://127.0.0.1:9/article"
+    foreign = next(r for k, r in errors.items() if k[1] == "Berliner Blatt")
+    assert foreign["stage"] == "input" and "not English" in foreign["message"]
     assert errors[("Lonely <b>event</b> & co", "<i>Solo</i> & Sons")]["stage"] == "event"
-    assert summary.articles == len(articles) == 9 and summary.errors == len(errors) == 3
+    quiet = [r for k, r in errors.items() if k[0] == "Quiet day"]
+    assert [r["stage"] for r in quiet] == ["analyse", "analyse"] and "no parties" in quiet[0]["message"]
+    assert summary.articles == len(articles) == 9 and summary.errors == len(errors) == 7
 
 
 def test_tables_hold_what_the_comparisons_found(baseline: tuple[Path, StudySummary]) -> None:
@@ -275,7 +283,7 @@ def test_study_report_in_chromium(open_page, baseline: tuple[Path, StudySummary]
     assert (tmp_path / "study.png").stat().st_size > 10_000
     assert log.errors == [] and log.dialogs == [] and log.requests == []
     links = page.eval_on_selector_all("table.events a", "els => els.map(e => e.getAttribute('href'))")
-    assert len(links) == 3
+    assert len(links) == 3  # the events that failed have no comparison page
     event_page, event_log = open_page(out / links[0])
     assert event_page.locator("mark.mention").count() > 0
     assert event_log.errors == [] and event_log.requests == []
