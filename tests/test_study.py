@@ -132,6 +132,14 @@ def test_the_store_key_follows_the_content_and_the_options(tmp_path: Path) -> No
     assert key != store.key_for(event, (), False, None)
 
 
+def test_one_run_at_a_time_per_folder(tmp_path: Path) -> None:
+    first = store.Store(tmp_path)
+    with pytest.raises(StanceError, match="another stance study is writing there"):
+        store.Store(tmp_path)
+    first.close()
+    store.Store(tmp_path).close()
+
+
 def test_engines_are_picked_by_name_and_the_local_one_never_imports_ray() -> None:
     with pytest.raises(StanceError, match="unknown engine"):
         engines.get("cloud")
