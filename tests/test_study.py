@@ -259,6 +259,11 @@ def test_kill_9_mid_run_then_rerun_gives_the_same_tables(baseline, tmp_path: Pat
     assert (again.analysed, again.skipped) == (1, len(corpus.read(CORPUS)) - 1)
     words = {r["outlet"]: r["n_words"] for r in _read(out)["articles"].to_pylist() if r["event"] == rows[0]["event"]}
     assert words[rows[0]["outlet"]] == len(rows[0]["text"].split())
+    # --limit takes the first events; what is stored for the others stays for a later run.
+    first = study(changed, out, limit=2)
+    assert (first.events, first.analysed) == (2, 0)
+    assert {r["event"] for r in _read(out)["articles"].to_pylist()} == {r["event"] for r in rows[:8]}
+    assert study(changed, out).analysed == 0
 
 
 def test_a_bad_corpus_is_one_line_and_exit_1(tmp_path: Path) -> None:
