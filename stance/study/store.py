@@ -72,6 +72,9 @@ class Store:
             raise StanceError(f"{out}: another stance study is writing there; wait for it to finish") from exc
         for stale in self.root.glob(TMP_PREFIX + "*"):
             shutil.rmtree(stale, ignore_errors=True)
+        # Tables and report a killed run was writing (see tables.write and report.write).
+        for stale in Path(out).glob(".*.tmp"):
+            stale.unlink(missing_ok=True)
 
     def close(self) -> None:
         """Let another run use the folder."""
