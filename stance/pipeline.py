@@ -11,6 +11,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 
 from stance import alignment, assemble, framing, judgment
 from stance.assemble import sentence_scores
@@ -87,8 +88,20 @@ def analyse(
         ],
         parties=sorted(result_parties, key=rank_key),
         alignment=aligned,
-        model=nli.name,
+        model=shown_path(nli.name),
     )
+
+
+def shown_path(name: str) -> str:
+    """A model's name as reports show it: a local directory relative to the working
+    directory or to the package's root, never an absolute path of this machine."""
+    path = Path(name)
+    if not path.is_absolute():
+        return name
+    for root in (Path.cwd(), Path(__file__).resolve().parent.parent):
+        if path.is_relative_to(root):
+            return str(path.relative_to(root))
+    return path.name
 
 
 def compare(
