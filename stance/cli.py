@@ -279,7 +279,7 @@ def score(
     """Score each sentence that mentions a party: stance probabilities and signed score."""
     try:
         from stance.annotate import score_article
-        from stance.loading import read_text
+        from stance.inputs.text import read_text
         from stance.parties import PartySpec
 
         result = score_article(
