@@ -77,6 +77,7 @@ def test_score_rejects_bad_files(tmp_path, case):
 @pytest.mark.parametrize("case", ["missing", "directory", "empty", "binary", "non-utf8", "huge"])
 def test_compare_rejects_bad_files(tmp_path, seeds, case):
     path, needle = _bad_files(tmp_path)[case]
+    needle = "too long" if case == "huge" else needle  # compare's inputs are limited in characters
     good = str(next(iter(seeds.values())))
     _assert_one_line_error(runner.invoke(app, ["compare", good, str(path)]), needle)
 
