@@ -167,7 +167,8 @@ def test_a_party_in_one_sentence_shows_no_interval() -> None:
     page = html.render(_tiny(["x"], ["y"], [_party("Once", [], {"A": one, "B": three}, wide)]))
     assert "(1 sentence, no interval)" in page
     assert page.count('class="whisker"') == 3  # the three-sentence outlet only: one line and two ends
-    assert "too few sentences to tell" in page
+    assert "too few sentences to tell" in page and "(a single sentence: no interval)" in page
+    assert "2.00" not in page  # the whole-range interval of a one-sentence difference is not drawn
 
 
 def test_write_is_atomic_and_leaves_no_temporary_file(tmp_path: Path) -> None:
