@@ -62,5 +62,8 @@ def find_parties(
     add_alias_occurrences(finder, parties)
     add_head_nouns(finder, parties)
     resolve_references(finder, parties)
-    found = [FoundParty(party.name, party.aliases, party.entity_type, finder.mentions(party)) for party in parties]
+    found = [
+        FoundParty(party.name, party.aliases, party.entity_type, finder.mentions(party), bool(party.given))
+        for party in parties
+    ]
     return sorted(found, key=lambda party: -len(party.mentions))

@@ -31,6 +31,7 @@ from stance.sentences import ParsedArticle, quote_ranges
 
 #: spaCy labels that name parties an outlet can take a stance toward.
 LABELS = ("PERSON", "ORG", "GPE", "NORP")
+_INITIALS_ONLY = re.compile(r"(?:[A-Za-z]\.){1,2}")
 DEFINED_ACRONYM = re.compile(r"\s*\(\s*([A-Z][A-Za-z.&]{1,9})\s*\)")
 
 #: "KYIV (Reuters) -", "WASHINGTON --", "BEIJING, Nov. 5 (Xinhua) --": the place (in
@@ -110,7 +111,7 @@ class Finder:
                     taken.append((0, dateline.end()))
                 for ent in sent.ents:
                     span = name_span(ent) if ent.label_ in LABELS else None
-                    if span is None:
+                    if span is None or not_a_party(span, ent.label_):
                         continue
                     start, end = span.start_char - sent.start_char, span.end_char - sent.start_char
                     if any(s <= start and end <= e for s, e in titles):  # in a title or dateline
@@ -220,6 +221,24 @@ class Finder:
                 FoundMention(ref.article, ref.sentence, start, end, ref.span.text, ref.kind),
             )
         return [found[key] for key in sorted(found)]
+
+
+def not_a_party(span: Span, label: str) -> bool:
+    """Entities the tagger gets wrong in ways that would make junk parties.
+
+    - A nationality, religious or political adjective used as one ("the Libyan capital",
+      "Islamist militants", "he is Turkish"): it describes a thing, not a party. What is
+      kept is the group word used as a noun, a people or a movement ("Libyans said",
+      "the Islamists"); it stays a party of its own, apart from the country.
+    - A "person" that is only one or two initials with dots (an abbreviation the tagger
+      read as a name).
+    """
+    if label == "NORP":
+        root = span.root
+        return root.pos_ == "ADJ" or root.dep_ in ("amod", "compound", "nmod", "npadvmod", "acomp")
+    if label == "PERSON":
+        return bool(_INITIALS_ONLY.fullmatch(span.text.replace(" ", "")))
+    return False
 
 
 def title_case_line(text: str) -> bool:

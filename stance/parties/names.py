@@ -30,8 +30,9 @@ ACRONYM = re.compile(r"[A-Z]{2,6}|(?:[A-Z]\.){2,6}")
 
 
 def name_span(ent: Span) -> Span | None:
-    """The name inside an entity: cut at a possessive, drop "the", a trailing lower-case
-    function word or punctuation ("Coca-Cola and") and titles around it, and run on to the
+    """The name inside an entity: cut at a possessive, drop "the", trailing lower-case
+    words the tagger took with it (a function word as in "Coca-Cola and", a time word as in
+    "<name> today": names end in a capitalised word), punctuation and titles around it, and run on to the
     end of a hyphenated name the tagger cut short ("Chick" of "Chick-fil-A"; not "Haftar"
     of "Haftar-led")."""
     doc = ent.doc
@@ -43,7 +44,7 @@ def name_span(ent: Span) -> Span | None:
     while start < end and doc[start].lower_ == "the":
         start += 1
     # "Coca-Cola and" of "Coca-Cola and Wal-Mart"; a capital is part of the name ("Serie A").
-    while end > start and (doc[end - 1].text in FUNCTION_WORDS or doc[end - 1].is_punct):
+    while end > start and (doc[end - 1].text in FUNCTION_WORDS or doc[end - 1].is_punct or _loose_lower(doc, end - 1)):
         end -= 1
     if start >= end:
         return None
@@ -65,6 +66,13 @@ def name_span(ent: Span) -> Span | None:
     if start >= end or not any(ch.isupper() for ch in doc[start:end].text):
         return None
     return doc[start:end]
+
+
+def _loose_lower(doc: Doc, i: int) -> bool:
+    """Whether token ``i`` is a lower-case word standing apart (not glued by a hyphen, as
+    "fil" is in "Chick-fil-A"): not the end of a name."""
+    token = doc[i]
+    return token.is_alpha and token.text.islower() and i > 0 and bool(doc[i - 1].whitespace_)
 
 
 def _hyphenated_end(doc: Doc, end: int) -> int:
