@@ -197,9 +197,25 @@ def test_a_given_party_found_nowhere_is_named_as_such(markup_run):
 
 
 def test_a_party_in_one_sentence_shows_no_interval_in_the_terminal(markup_run):
-    out = markup_run.stdout
-    assert "(1 sentence, no interval)" in out
-    assert "[-1.00, +1.00]" not in out  # the whole-range interval of one sentence is never shown
+    from rich.console import Console
+
+    from stance.aggregate import difference, summarise
+    from stance.render import terminal
+    from stance.result import Alignment, Article, Comparison, Party, Sentence
+
+    assert "[-1.00, +1.00]" not in markup_run.stdout  # a real run never shows the whole-range interval
+    once, thrice = [0.5], [-0.2, 0.1, 0.0]
+    stance = {"A": summarise(once), "B": summarise(thrice)}
+    pair = difference("A", once, "B", thrice, "Once")
+    party = Party("Once", [], "", stance, {}, {}, [pair], {"A": pair, "B": pair}, {}, {}, [])
+    articles = [Article(label, None, [Sentence(0, "x")]) for label in ("A", "B")]
+    result = Comparison(articles, [party], Alignment([], {"A": [], "B": []}, 0.6), "m")
+    console = Console(record=True, width=200)
+    terminal.render(result, console=console)
+    out = console.export_text()
+    assert "+0.50 (1 sentence, no interval)" in out and "(a single sentence: no interval)" in out
+    assert "[-1.00, +1.00]" not in out and "[-2.00, +2.00]" not in out
+    assert "too few sentences to tell" in out
 
 
 def test_only_given_parties_found_nowhere_are_named_in_the_error(seeds):
