@@ -16,7 +16,7 @@ from pathlib import Path
 from stance import alignment, assemble, framing, judgment
 from stance.assemble import sentence_scores
 from stance.errors import StanceError
-from stance.inputs import Document
+from stance.inputs import Document, finish
 from stance.language import require_english
 from stance.nli import load
 from stance.parties import FoundMention, FoundParty, PartySpec, find_parties
@@ -50,6 +50,9 @@ def analyse(
     use), for ``make bench``; ``progress`` hears of each stage as it starts.
     """
     specs = [p if isinstance(p, PartySpec) else PartySpec.parse(p) for p in parties]
+    # Documents built by API callers, not read by stance.inputs: the same control-character
+    # and length rules as for files, so every output is safe whatever the caller passed.
+    documents = [d if d.language else finish(d) for d in documents]
     languages = _check_documents(documents)
     if only_given and not specs:
         raise StanceError("only_given needs at least one given party")

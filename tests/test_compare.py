@@ -228,3 +228,14 @@ def test_n_way_json_round_trips_with_every_pair(three):
     for raw, party in zip(data["parties"], result.parties, strict=True):
         assert len(raw["pairs"]) == len(party.pairs)
         assert set(raw["versus_others"]) == set(party.versus_others)
+
+
+def test_api_text_gets_the_input_rules_controls_made_visible(seeds):
+    from stance.pipeline import compare as api_compare
+
+    a = seeds[A].read_text(encoding="utf-8") + "\n\nKhalifa Haftar spoke.\x1b[2J\x1b]0;owned\x07 Then he left.\n"
+    result = api_compare(a, seeds[B].read_text(encoding="utf-8"), parties=["Khalifa Haftar=Haftar"], only_given=True)
+    texts = [s.text for art in result.articles for s in art.sentences]
+    assert not any(ch in t for t in texts for ch in "\x1b\x07")
+    assert any("␛[2J" in t for t in texts)
+    assert all(art.language == "en" for art in result.articles)
