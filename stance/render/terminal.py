@@ -59,8 +59,8 @@ def render(result: Comparison, details: bool = False, console: Console | None = 
         kept = len(art.sentences) - len(dropped)
         reasons = sorted({s.dropped for s in dropped if s.dropped})
         note = f"; dropped {len(dropped)} boilerplate piece(s): {', '.join(reasons)}" if dropped else ""
-        source = f" from {art.path}" if art.path else ""
-        con.print(_t("  ", art.label, f": {kept} sentences{note}{source}"))
+        source = f" ({art.path})" if art.path else ""
+        con.print(_t("  ", (art.label, "bold"), source, f": {kept} sentences{note}"))
     con.print(
         "Stance is the model's signed score (−1 negative … +1 positive) averaged over the sentences "
         "mentioning a party, with a 95% bootstrap interval; a verdict is given only when the "
