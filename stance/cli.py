@@ -211,11 +211,15 @@ def _read(sources: Sequence[str], labels: Sequence[str | None]):
     from dataclasses import replace
 
     from stance.inputs import read
+    from stance.inputs.text import check_file
 
     seen: dict[Path, str] = {}
     for source in sources:
         path = _local(source)
-        if path is not None and path.exists():
+        if path is not None:
+            # Missing, empty or folder, for every file before any is read (reading detects the
+            # language, which takes a second); the size limits are the input kinds' own.
+            check_file(path, max_bytes=sys.maxsize)
             key = path.resolve()
             if key in seen:
                 _fail(f"{source} is given twice; compare different articles")
