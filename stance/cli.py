@@ -21,6 +21,9 @@ import typer
 import stance
 from stance.errors import StanceError
 
+# Positional arguments are described in each command's docstring and hidden from typer's
+# argument table, which prints Python types ("<list[str]>") beside them whatever the metavar.
+
 #: Exit code of an internal error (BSD's EX_SOFTWARE).
 EXIT_INTERNAL = 70
 
@@ -101,11 +104,7 @@ def _emit(result, json_out: bool, show) -> None:
 def compare(
     sources: Annotated[
         list[str],
-        typer.Argument(
-            metavar="SOURCE",
-            help="Two or more articles: text or HTML files, http(s) URLs, or - for standard input (once).",
-            show_default=False,
-        ),
+        typer.Argument(metavar="SOURCE", hidden=True, show_default=False),
     ],
     label: Annotated[
         list[str] | None,
@@ -130,7 +129,11 @@ def compare(
     ] = None,
     open_report: Annotated[bool, typer.Option("--open", help="Open the HTML report in a browser.")] = False,
 ) -> None:
-    """Compare two or more articles: stance per party, descriptors, shared and one-sided content."""
+    """Compare two or more articles: stance per party, descriptors, shared and one-sided content.
+
+    SOURCE: an article as a text or HTML file, an http(s) URL, or - for standard input
+    (once). Give two or more.
+    """
     try:
         labels = _labels(sources, label or [], label_a, label_b)
         if open_report and html is None:
@@ -265,7 +268,7 @@ def _progress():
 
 @app.command()
 def score(
-    file: Annotated[Path, typer.Argument(metavar="FILE", help="Article (UTF-8 text).", show_default=False)],
+    file: Annotated[Path, typer.Argument(metavar="FILE", hidden=True, show_default=False)],
     party: Annotated[
         list[str], typer.Option("--party", metavar="TEXT", help='Party to score, "Name=Alias,…". Repeatable.')
     ],
@@ -280,7 +283,10 @@ def score(
     model: ModelOption = None,
     json_out: JsonOption = False,
 ) -> None:
-    """Score each sentence that mentions a party: stance probabilities and signed score."""
+    """Score each sentence that mentions a party: stance probabilities and signed score.
+
+    FILE: the article, a UTF-8 text file.
+    """
     try:
         from stance.annotate import score_article
         from stance.inputs.text import read_text
@@ -302,11 +308,14 @@ def score(
 
 @eval_app.command("newsmtsc")
 def eval_newsmtsc(
-    file: Annotated[Path, typer.Argument(metavar="FILE", help="NewsMTSC-format JSON-lines file.")],
+    file: Annotated[Path, typer.Argument(metavar="FILE", hidden=True)],
     model: ModelOption = None,
     json_out: JsonOption = False,
 ) -> None:
-    """Macro-F1, accuracy, per-class F1 and confusion matrix on NewsMTSC targets."""
+    """Macro-F1, accuracy, per-class F1 and confusion matrix on NewsMTSC targets.
+
+    FILE: a NewsMTSC-format JSON-lines file.
+    """
     from stance.evaluation import newsmtsc
     from stance.nli import load
 
@@ -328,12 +337,15 @@ def eval_newsmtsc(
 
 @eval_app.command("basil")
 def eval_basil(
-    directory: Annotated[Path, typer.Argument(metavar="PATH", help="BASIL folder with articles/ and annotations/.")],
+    directory: Annotated[Path, typer.Argument(metavar="PATH", hidden=True)],
     model: ModelOption = None,
     events: Annotated[int | None, typer.Option("--events", metavar="N", help="Use only the first N events.")] = None,
     json_out: JsonOption = False,
 ) -> None:
-    """Pairwise direction accuracy, article-level macro-F1 and descriptor recall on BASIL."""
+    """Pairwise direction accuracy, article-level macro-F1 and descriptor recall on BASIL.
+
+    PATH: the BASIL folder, with articles/ and annotations/ in it.
+    """
     try:
         from rich.progress import Progress
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -294,7 +295,9 @@ def test_version_help_metavars_and_usage_exit_code():
     assert version.exit_code == 0 and version.stdout.startswith("stance ")
     text = runner.invoke(app, ["compare", "--help"], env={"COLUMNS": "200"}).stdout
     assert "--html FILE" in text and "--party TEXT" in text and "SOURCE" in text
-    assert "<str>" not in text and "<bool>" not in text and "<path>" not in text
+    for command in (["compare"], ["score"], ["eval", "newsmtsc"], ["eval", "basil"]):
+        shown = runner.invoke(app, [*command, "--help"], env={"COLUMNS": "200"}).stdout
+        assert not re.search(r"<[a-z_\[\]]+>", shown), shown  # no Python type names such as <str>, <list[str]>
     assert runner.invoke(app, ["compare", "--no-such-option"]).exit_code == 2
     assert runner.invoke(app, ["compare", "only-one.txt"]).exit_code == 2
 
