@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -237,33 +238,23 @@ def _read(sources: Sequence[str], labels: Sequence[str | None]):
     return documents
 
 
-def _progress():
-    """A progress bar on stderr when it is a terminal (long runs show where they are);
-    otherwise nothing. Yields the pipeline's ``progress`` callback."""
-    from contextlib import contextmanager, nullcontext
-
+@contextmanager
+def _progress() -> Iterator[Callable[[str, int, int], None] | None]:
+    """A progress bar on stderr when it is a terminal (a long run shows which stage it is
+    in and for how long); otherwise nothing. Yields the pipeline's ``progress`` callback."""
     if not sys.stderr.isatty():
-        return nullcontext(None)
+        yield None
+        return
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-    @contextmanager
-    def bar():
-        from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+    columns = (TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=_stderr_console(), transient=True) as shown:
+        task = shown.add_task("reading", total=1)
 
-        with Progress(
-            TextColumn("{task.description}"),
-            BarColumn(),
-            TimeElapsedColumn(),
-            console=_stderr_console(),
-            transient=True,
-        ) as shown:
-            task = shown.add_task("reading", total=1)
+        def update(stage: str, done: int, total: int) -> None:
+            shown.update(task, description=stage, completed=done, total=total)
 
-            def update(stage: str, done: int, total: int) -> None:
-                shown.update(task, description=stage, completed=done, total=total)
-
-            yield update
-
-    return bar()
+        yield update
 
 
 @app.command()

@@ -361,3 +361,34 @@ def test_the_api_sets_passive_openmp_waiting_before_torch_loads():
     code = "import os, sys, stance; print(os.environ.get('OMP_WAIT_POLICY'), 'torch' in sys.modules)"
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
     assert proc.stdout.split() == ["PASSIVE", "False"], proc.stderr
+
+
+def test_a_run_on_a_terminal_shows_its_stages_on_stderr(seeds):
+    import pty
+    import threading
+
+    leader, follower = pty.openpty()
+    args = [sys.executable, "-m", "stance", "compare", str(seeds["alarabiya-2020"]), str(seeds["cgtn-2019"])]
+    proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=follower)
+    os.close(follower)
+    shown = bytearray()
+
+    def drain() -> None:  # read as it is written, so the child never blocks on a full terminal
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:  # the child closed the terminal
+                return
+            if not chunk:
+                return
+            shown.extend(chunk)
+
+    reader = threading.Thread(target=drain)
+    reader.start()
+    stdout, _ = proc.communicate(timeout=600)
+    reader.join(timeout=60)
+    os.close(leader)
+    assert proc.returncode == 0
+    text = shown.decode("utf-8", "replace")
+    assert all(stage in text for stage in ("parse", "stance", "alignment")), text[-500:]
+    assert b"parse" not in stdout.split(b"\n")[0]  # the bar stays off stdout
