@@ -392,3 +392,11 @@ def test_a_run_on_a_terminal_shows_its_stages_on_stderr(seeds):
     text = shown.decode("utf-8", "replace")
     assert all(stage in text for stage in ("parse", "stance", "alignment")), text[-500:]
     assert b"parse" not in stdout.split(b"\n")[0]  # the bar stays off stdout
+
+
+def test_score_prints_a_custom_label_as_written(seeds):
+    label = "[bold]supports[/bold] a ceasefire [sic]"
+    args = ["score", str(seeds["cgtn-2019"]), "--party", "Khalifa Haftar=Haftar", "--label", label]
+    result = runner.invoke(app, args, env={"COLUMNS": "400"})
+    assert result.exit_code == 0, result.stderr
+    assert label in result.stdout

@@ -236,7 +236,7 @@ def render_scores(result, console: Console | None = None) -> None:
     con = console or Console()
     table = Table(title=Text(f"{result.path} (model: {result.model})"), title_justify="left")
     for col in ("sent", "party", "voice", "neg", "neu", "pos", "score", *result.labels, "sentence"):
-        table.add_column(col, overflow="fold")
+        table.add_column(Text(col), overflow="fold")
     for m in result.mentions:
         text = Text(m.sentence_text[: m.start])
         text.append(m.text, style="bold underline")
@@ -272,9 +272,9 @@ def render_report(data: dict, console: Console | None = None) -> None:
         grid = Table(title="Confusion (rows gold, columns predicted)", title_justify="left")
         grid.add_column("gold")
         for lab in labels:
-            grid.add_column(lab)
+            grid.add_column(Text(lab))
         for gold in labels:
-            grid.add_row(gold, *(str(confusion[gold][p]) for p in labels))
+            grid.add_row(Text(gold), *(str(confusion[gold][p]) for p in labels))
         con.print(grid)
     for key, value in data.items():
         if isinstance(value, dict) and key != "confusion":
