@@ -235,6 +235,12 @@ def _read(sources: Sequence[str], labels: Sequence[str | None]):
         path = _local(sources[i])
         if labels[i] is None and defaults.count(d.label) > 1 and path is not None:
             documents[i] = replace(d, label=f"{path.resolve().parent.name}/{d.label}")
+    # Default labels that still collide (two pages of one site): numbered in order.
+    seen_labels: dict[str, int] = {}
+    for i, d in enumerate(documents):
+        count = seen_labels[d.label] = seen_labels.get(d.label, 0) + 1
+        if labels[i] is None and count > 1:
+            documents[i] = replace(d, label=f"{d.label} ({count})")
     return documents
 
 
