@@ -180,11 +180,11 @@ def _wrap(text: str, width: int, lines: int) -> list[str]:
     return [line if len(line) <= width else line[: width - 1] + "…" for line in out]
 
 
-def _verdict(party: Party, two: bool) -> tuple[str, bool]:
+def _verdict(party: Party) -> tuple[str, bool]:
     """The plain-words reading of a party named by two or more outlets, and whether it is a
-    clear difference. With two articles it is the pair's; with more, each outlet against
+    clear difference. Named by two outlets, it is the pair's; by more, each outlet against
     the pooled others."""
-    differences = [party.difference] if two and party.difference else list(party.versus_others.values())
+    differences = [party.difference] if party.difference else list(party.versus_others.values())
     clear = [d.verdict for d in differences if d.verdict]
     if clear:
         return " ".join(clear), True
@@ -219,7 +219,7 @@ def _chart(result: Comparison, shapes: dict[str, str]) -> Chart:
             y = top + ROW_PAD + LINE_GAP * (i + 0.5)
             xs = (_x(s.mean), _x(s.low), _x(s.high)) if s else (None, None, None)
             dots.append(Dot(label, shapes[label], y, s, *xs))
-        verdict, clear = _verdict(party, len(labels) == 2) if compared else ("", False)
+        verdict, clear = _verdict(party) if compared else ("", False)
         lines = _wrap(verdict, VERDICT_CHARS, 3 if len(labels) == 2 else 2 + len(labels))
         verdict_y = top + ROW_PAD + LINE_GAP * max(len(labels), len(names)) + (14 if lines else 0)
         height = verdict_y - top + 17 * max(0, len(lines) - 1) + ROW_PAD

@@ -103,17 +103,18 @@ def _parties(con: Console, result: Comparison) -> None:
         if two:
             d = p.difference
             cells.append(_diff(d) if d else Text("—"))
-        table.add_row(Text(p.name), *cells, _verdicts(p, two))
+        table.add_row(Text(p.name), *cells, _verdicts(p))
     con.print(table)
     if len(ranked) > TOP:
         con.print(f"  … and {len(ranked) - TOP} more parties (see --json).", style="dim", markup=False)
 
 
-def _verdicts(party: Party, two: bool) -> Text:
+def _verdicts(party: Party) -> Text:
     """The verdicts on a party, or why there is none."""
     if len(party.stance) < 2:
         return Text("one outlet only", style="dim")
-    found = [d.verdict for d in ([party.difference] if two and party.difference else party.versus_others.values())]
+    # Named by two outlets: their pair; by more: each outlet against the pooled others.
+    found = [d.verdict for d in ([party.difference] if party.difference else party.versus_others.values())]
     found = [v for v in found if v]
     if found:
         return Text("\n".join(found))
