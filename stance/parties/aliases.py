@@ -44,6 +44,8 @@ def build_parties(finder: Finder, given: Sequence[PartySpec], only_given: bool) 
         if only_given and spec is None:
             continue
         party = _party([finder.groups[key] for key in keys])
+        if any(len(key.split()) > 1 and finder.titled(key) for key in keys):
+            party.entity_type = "PERSON"  # "Chancellor X Y" tagged as an organisation is a person
         if spec is not None:
             party.aliases = [party.name, *party.aliases, *spec.aliases]
             party.given = spec.names

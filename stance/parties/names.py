@@ -139,12 +139,12 @@ def same_person_by_nickname(a: str, b: str) -> bool:
     first_b, *rest_b = MIDDLE_INITIAL.sub(" ", b).split()
     if rest_a != rest_b or first_a == first_b:
         return False
-    names = _nicknamer()
+    names = nicknamer()
     return first_b in names.nicknames_of(first_a) or first_a in names.nicknames_of(first_b)
 
 
 @functools.cache
-def _nicknamer() -> NickNamer:
+def nicknamer() -> NickNamer:
     return NickNamer()
 
 
@@ -152,5 +152,5 @@ def is_nickname(a: str, b: str) -> bool:
     """Whether two different lower-case first names are one name, one a common nickname of the other."""
     if a == b:
         return False
-    names = _nicknamer()
+    names = nicknamer()
     return b in names.nicknames_of(a) or a in names.nicknames_of(b)
