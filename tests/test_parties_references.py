@@ -97,3 +97,8 @@ def test_a_surname_tagged_as_a_place_joins_the_person_unless_used_as_a_place() -
     assert "Cordoba" not in found and len(found["Ana Cordoba"].mentions) == 3
     article = tagged("Ana Cordoba won the vote on Monday. Voters in Cordoba cheered.", "Ana Cordoba", "GPE")
     assert "Cordoba" in {p.name for p in find_parties([article])}
+
+
+def test_a_plain_person_noun_is_not_the_office_holder_nearby() -> None:
+    found = parties_of("Rep. Ray Tillman grabbed a student on the street. The young man was unhurt.")
+    assert refs(found["Ray Tillman"], "epithet") == []

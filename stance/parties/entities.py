@@ -318,13 +318,16 @@ def not_a_party(span: Span, label: str) -> bool:
     - A nationality, religious or political adjective used as one ("the Libyan capital",
       "Islamist militants", "he is Turkish"): it describes a thing, not a party. What is
       kept is the group word used as a noun, a people or a movement ("Libyans said",
-      "the Islamists"); it stays a party of its own, apart from the country.
+      "the Islamists"); it stays a party of its own, apart from the country. A lone
+      adjective the tagger labelled an organisation is dropped alike.
     - A "person" that is only one or two initials with dots (an abbreviation the tagger
       read as a name).
     """
+    root = span.root
     if label == "NORP":
-        root = span.root
         return root.pos_ == "ADJ" or root.dep_ in ("amod", "compound", "nmod", "npadvmod", "acomp")
+    if len(span) == 1 and root.pos_ == "ADJ":  # the same adjective, tagged as an organisation
+        return True
     if label == "PERSON":
         return bool(_INITIALS_ONLY.fullmatch(span.text.replace(" ", "")))
     return False

@@ -65,8 +65,9 @@ class _Fit:
         Gender must agree ("she" is not a man; "the chairwoman" is not either). A role noun
         the articles use as a title stands only for the parties holding it. A role noun
         that is neither a title here nor one of the leadership nouns (a noun matched only
-        by its "-man" ending, or a legal status) never goes to an office-holder: nearness
-        alone does not make a president the subject of a crime report.
+        by its "-man" ending, a legal status, or a plain "the man") never goes to an
+        office-holder: nearness alone does not make a president the subject of a crime
+        report, and outlets do not call a senator "the man" they describe.
         """
         if kind == "pronoun":
             return agrees(PRONOUN_GENDER.get(token.lower_), self.genders[p])
@@ -76,7 +77,11 @@ class _Fit:
         holders = self.titled.get(lemma)
         if holders is not None:
             return p in holders
-        if lemma in STATUS_NOUNS or (lemma not in ROLE_NOUNS and ROLE_SUFFIX.fullmatch(lemma)):
+        if (
+            lemma in STATUS_NOUNS
+            or lemma in _PLAIN_PERSON
+            or (lemma not in ROLE_NOUNS and ROLE_SUFFIX.fullmatch(lemma))
+        ):
             return p not in self.offices
         return True
 
@@ -146,6 +151,9 @@ def _titled_roles(finder: Finder, parties: list[Party]) -> dict[str, set[int]]:
                 roles.setdefault(TITLE_ABBREVIATIONS.get(word, word), set()).add(p)
     return roles
 
+
+#: Nouns that only say "a person": outlets use them for someone they describe, not an office-holder.
+_PLAIN_PERSON = frozenset({"man", "woman"})
 
 #: First-person pronouns: inside a quotation, the quoted speaker.
 _FIRST_PERSON = frozenset({"i", "me", "my", "myself", "mine"})
