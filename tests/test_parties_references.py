@@ -102,3 +102,12 @@ def test_a_surname_tagged_as_a_place_joins_the_person_unless_used_as_a_place() -
 def test_a_plain_person_noun_is_not_the_office_holder_nearby() -> None:
     found = parties_of("Rep. Ray Tillman grabbed a student on the street. The young man was unhurt.")
     assert refs(found["Ray Tillman"], "epithet") == []
+
+
+def test_a_surname_said_with_he_is_not_the_woman_of_that_name() -> None:
+    found = parties_of(
+        "Monica Hale spoke at the gala on Friday. President Hale said he would sign the bill. "
+        "Hale said he was proud of the vote."
+    )
+    assert [m.text for m in found["Monica Hale"].mentions] == ["Monica Hale"]
+    assert [m.text for m in found["Hale"].mentions] == ["Hale", "he", "Hale", "he"]

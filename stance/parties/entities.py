@@ -225,7 +225,7 @@ class Finder:
         it is mentioned at least twice as often as each other: a bare surname in news names
         the article's main bearer of it; else the part stays a party of its own.
         """
-        mine = self.gender([key])
+        mine = self.gender([key], min_votes=1)  # one clear "he" is enough to doubt a woman host
         members: dict[str, list[str]] = {}
         for other in self.groups:
             if self.find(other) in hosts:
@@ -264,7 +264,14 @@ class Finder:
         tagged as an organisation or a place is still a person)."""
         return "PERSON" in self.groups[key].labels or self.titled(key)
 
-    def gender(self, keys: list[str]) -> str | None:
+    def fits_gender(self, gender: str | None, ref: Ref, keys: set[str]) -> bool:
+        """Whether a bare-name mention can be a person of ``gender``: no title of the other
+        gender before it ("Mrs."), no pronouns only of the other gender around it."""
+        title = self.title_of(ref)
+        said = title_gender(title.split()[-1]) if title else None
+        return agrees(gender, said) and agrees(gender, self.pronoun_vote(keys, ref))
+
+    def gender(self, keys: list[str], min_votes: int = 2) -> str | None:
         """The gender of the person the groups ``keys`` name (see :mod:`.gender`)."""
         strong: list[str | None] = []
         votes: list[str | None] = []
@@ -276,15 +283,16 @@ class Finder:
                 title = self.title_of(ref)
                 if title:
                     strong.append(title_gender(title.split()[-1]))
-                votes.append(self._pronoun_vote(key, ref))
-        return decide(votes, strong)
+                votes.append(self.pronoun_vote(set(keys), ref))
+        return decide(votes, strong, min_votes)
 
-    def _pronoun_vote(self, key: str, ref: Ref) -> str | None:
+    def pronoun_vote(self, keys: set[str], ref: Ref) -> str | None:
         """The gender of the pronouns in a mention's sentence when it is the only person
-        named there and those pronouns agree (outside quotes, as the mention is)."""
+        named there (no group outside ``keys``) and those pronouns agree (outside quotes,
+        as the mention is)."""
         if ref.quote is not None:
             return None
-        others = self._people_at().get((ref.article, ref.sentence), set()) - {key}
+        others = self._people_at().get((ref.article, ref.sentence), set()) - keys
         if others:
             return None
         sent = self.articles[ref.article].spans[ref.sentence]

@@ -58,9 +58,9 @@ def first_name_gender(first: str) -> str | None:
     return formal.pop() if len(formal) == 1 else None
 
 
-def decide(votes: Iterable[str | None], strong: Iterable[str | None] = ()) -> str | None:
+def decide(votes: Iterable[str | None], strong: Iterable[str | None] = (), min_votes: int = 2) -> str | None:
     """One gender from evidence: strong evidence (titles, first names) decides when it
-    agrees; otherwise pronoun votes need two or more and a four-to-one majority."""
+    agrees; otherwise pronoun votes need ``min_votes`` or more and a four-to-one majority."""
     strong_set = {g for g in strong if g}
     if len(strong_set) == 1:
         return strong_set.pop()
@@ -71,7 +71,7 @@ def decide(votes: Iterable[str | None], strong: Iterable[str | None] = ()) -> st
         return None
     (top, n), *rest = counts.most_common()
     other = rest[0][1] if rest else 0
-    return top if n >= 2 and n >= 4 * other else None
+    return top if n >= min_votes and n >= 4 * other else None
 
 
 def agrees(a: str | None, b: str | None) -> bool:
