@@ -168,6 +168,14 @@ def test_boilerplate_report_applies_after_extraction() -> None:
     assert any(block.dropped is None and "Transit Workers Union" in block.text for block in blocks)
 
 
+def test_page_saved_as_text_is_extracted(tmp_path: Path) -> None:
+    path = tmp_path / "saved.txt"
+    path.write_bytes(ARTICLE)
+    doc = read(str(path))
+    assert doc.label == "saved" and doc.site == "The Harbor Daily"
+    assert "<p>" not in doc.text and "Mayor Ana Ruiz" in doc.text
+
+
 def test_html_file_without_article_text() -> None:
     assert "no article text" in refusal(str(PAGES / "no-article.html"))
 

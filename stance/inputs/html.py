@@ -36,7 +36,7 @@ for _name in ("trafilatura", "htmldate", "courlan"):
 
 
 def looks_like_html(text: str) -> bool:
-    """Whether ``text`` starts as an HTML document does (used for standard input)."""
+    """Whether ``text`` starts as an HTML document does: a page saved as ``.txt`` or piped in."""
     return bool(_HTML_START.match(text[:4096]))
 
 
@@ -64,8 +64,14 @@ def decode(data: bytes, charset: str | None = None) -> str:
     return decode_file(data)
 
 
-def extract(page: str, where: str, label: str | None = None, url: str | None = None) -> Document:
-    """The article in ``page``, with its metadata; ``label`` defaults to the site name."""
+def extract(
+    page: str, where: str, label: str | None = None, url: str | None = None, source: str | None = None
+) -> Document:
+    """The article in ``page``, with its metadata; ``label`` defaults to the site name.
+
+    ``url`` is where the page was fetched from (it helps find the site name); ``source``
+    defaults to it, or to ``where``.
+    """
     import trafilatura
 
     found = trafilatura.bare_extraction(
@@ -79,7 +85,7 @@ def extract(page: str, where: str, label: str | None = None, url: str | None = N
     return Document(
         text=text,
         label=label or site or where,
-        source=url or where,
+        source=source or url or where,
         title=found.title or None,
         date=found.date or None,
         site=site,
