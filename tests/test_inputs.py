@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import codecs
 import io
+import os
 import subprocess
 import sys
 import threading
@@ -258,6 +259,23 @@ def test_empty_pipe_says_so() -> None:
     )
     assert done.returncode != 0
     assert "standard input is empty" in done.stderr.decode()
+
+
+def test_stdin_from_a_terminal_is_refused_not_waited_on() -> None:
+    import pty
+
+    leader, follower = pty.openpty()
+    try:
+        done = subprocess.run(
+            [sys.executable, "-c", "from stance.inputs import read; read('-')"],
+            stdin=follower,
+            capture_output=True,
+            timeout=60,
+        )
+    finally:
+        os.close(leader)
+        os.close(follower)
+    assert done.returncode != 0 and "standard input is a terminal" in done.stderr.decode()
 
 
 def test_read_loads_no_model_library() -> None:

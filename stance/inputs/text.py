@@ -95,9 +95,15 @@ def read_file(path: Path) -> Document:
 
 
 def read_stdin() -> Document:
-    """One article piped to standard input; its label is "stdin"."""
-    data = sys.stdin.buffer.read(MAX_ARTICLE_BYTES + 1)
+    """One article piped to standard input; its label is "stdin".
+
+    A terminal is refused rather than read: the run would sit waiting for typing with
+    nothing on screen to say so.
+    """
     where = "standard input"
+    if sys.stdin.isatty():
+        raise StanceError(f"{where} is a terminal: pipe an article in (… | stance compare - other.txt), or name a file")
+    data = sys.stdin.buffer.read(MAX_ARTICLE_BYTES + 1)
     if not data.strip():
         raise StanceError(f"{where} is empty: pipe an article in, or name a file")
     if len(data) > MAX_ARTICLE_BYTES:
