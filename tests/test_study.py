@@ -223,6 +223,19 @@ def test_tables_hold_what_the_comparisons_found(baseline: tuple[Path, StudySumma
     assert max(len(v) for v in events_per_party.values()) >= 2
 
 
+def test_tables_read_back_with_pandas_and_duckdb(baseline: tuple[Path, StudySummary]) -> None:
+    import duckdb
+    import pandas as pd
+
+    out, _ = baseline
+    op = pd.read_parquet(out / "outlet_parties.parquet")
+    assert list(op.columns) == tables.SCHEMAS["outlet_parties"].names and len(op) > 0
+    path = (out / "mentions.parquet").as_posix()
+    per_outlet = dict(duckdb.sql(f"SELECT outlet, count(*) FROM '{path}' GROUP BY outlet").fetchall())
+    mentions = pq.read_table(out / "mentions.parquet").to_pylist()
+    assert per_outlet == {o: sum(m["outlet"] == o for m in mentions) for o in {m["outlet"] for m in mentions}}
+
+
 def test_kill_9_mid_run_then_rerun_gives_the_same_tables(baseline, tmp_path: Path) -> None:
     """A real `stance study` process is killed with SIGKILL as soon as its first event is
     stored; the rerun skips that event, and the tables equal the uninterrupted run's."""
