@@ -135,8 +135,9 @@ TABLE_ROWS = ("articles", "mentions", "article_parties", "descriptors", "errors"
 
 def _rows(out: EventOutput, event: str, entries: list[Entry], documents, result) -> None:
     """Flatten a :class:`~stance.result.Comparison` into the per-event table rows."""
-    ids = {e.outlet: e.id for e in entries}
-    kinds = {e.outlet: e.kind for e in entries}
+    # By position: the pipeline keeps the documents' order, and may have made a label safe to print.
+    ids = {a.label: e.id for a, e in zip(result.articles, entries, strict=True)}
+    kinds = {a.label: e.kind for a, e in zip(result.articles, entries, strict=True)}
     for article, doc in zip(result.articles, documents, strict=True):
         kept = [s for s in article.sentences if s.dropped is None]
         named = [p for p in result.parties if article.label in p.stance]
