@@ -132,6 +132,19 @@ def test_the_store_key_follows_the_content_and_the_options(tmp_path: Path) -> No
     assert key != store.key_for(event, (), False, None)
 
 
+def test_wire_copy_in_two_outlets_is_set_aside_not_the_whole_event() -> None:
+    from stance.study.event import EventTask, run_event
+
+    text = "The senator from Ohio said on Monday that the bill would pass the chamber this week."
+    entries = tuple(corpus.Entry("E", o, f"E/{o}", "text", t) for o, t in (("A", text), ("B", " " + text)))
+    out = run_event(EventTask(corpus.Event("E", entries)))
+    assert out.rows["articles"] == [] and [(r["outlet"], r["stage"]) for r in out.rows["errors"]] == [
+        ("B", "input"),
+        ("A", "event"),
+    ]
+    assert "the same text as A" in out.rows["errors"][0]["message"]
+
+
 def test_one_run_at_a_time_per_folder(tmp_path: Path) -> None:
     first = store.Store(tmp_path)
     with pytest.raises(StanceError, match="another stance study is writing there"):
