@@ -373,24 +373,31 @@ def _stderr_console():
 
 @app.command()
 def study(
-    corpus: Annotated[
-        Path,
-        typer.Argument(help="CSV, JSON Lines or Parquet table (event, outlet, text|path|url), or a folder of events."),
-    ],
-    out: Annotated[Path, typer.Option("--out", help="Folder for the Parquet tables and report.html.")],
+    corpus: Annotated[Path, typer.Argument(metavar="CORPUS", hidden=True, show_default=False)],
+    out: Annotated[Path, typer.Option("--out", metavar="DIR", help="Folder for the Parquet tables and report.html.")],
     party: PartyOption = None,
     only_given: Annotated[
         bool, typer.Option("--only-given", help="Report only the parties given with --party.")
     ] = False,
     model: ModelOption = None,
-    limit: Annotated[int | None, typer.Option("--limit", help="Analyse only the first N events.")] = None,
+    limit: Annotated[int | None, typer.Option("--limit", metavar="N", help="Analyse only the first N events.")] = None,
     engine: Annotated[
-        str | None, typer.Option("--engine", help="local, workers or ray (default: workers with --workers N>1).")
+        str | None,
+        typer.Option(
+            "--engine", metavar="local|workers|ray", help="Where events run (default: workers with --workers N>1)."
+        ),
     ] = None,
-    workers: Annotated[int | None, typer.Option("--workers", help="Processes on this machine.")] = None,
-    address: Annotated[str | None, typer.Option("--address", help="Ray cluster address (with --engine ray).")] = None,
+    workers: Annotated[int | None, typer.Option("--workers", metavar="N", help="Processes on this machine.")] = None,
+    address: Annotated[
+        str | None, typer.Option("--address", metavar="ADDR", help="Ray cluster address (with --engine ray).")
+    ] = None,
 ) -> None:
-    """Analyse a corpus of events told by several outlets: Parquet tables and a report; resumable."""
+    """Analyse a corpus of events told by several outlets into Parquet tables and a report; resumable.
+
+    CORPUS: a CSV, JSON Lines or Parquet table with columns event, outlet and one of
+    text/path/url (optional date, title, id), or a folder with one folder per event holding
+    one file per outlet. A rerun skips the events already done.
+    """
     try:
         from stance.study import study as run_study
         from stance.study.progress import StudyBar, summary_lines
