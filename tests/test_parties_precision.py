@@ -62,3 +62,17 @@ def test_a_given_party_that_matched_nothing_is_marked_given_with_no_mentions() -
     found = {p.name: p for p in find_parties([article], [PartySpec.parse("Northern Guild")])}
     assert found["Northern Guild"].given and found["Northern Guild"].mentions == []
     assert not found["Tom Brandt"].given
+
+
+def test_a_quotation_mark_the_tagger_took_is_not_part_of_the_name() -> None:
+    doc = nlp()('They met at "Harbor Point on Friday.')
+    start = next(t.i for t in doc if t.text == '"')
+    assert name_span(Span(doc, start, start + 3, label="ORG")).text == "Harbor Point"
+
+
+def test_a_lone_adjective_tagged_as_an_organisation_is_no_party() -> None:
+    article = parse("The Republican leader spoke on Friday.", "a", None)
+    doc = article.spans[0].doc
+    adjective = next(t.i for t in doc if t.text == "Republican")
+    doc.ents = [Span(doc, adjective, adjective + 1, label="ORG")]
+    assert find_parties([article]) == []

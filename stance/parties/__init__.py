@@ -24,6 +24,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from stance.parties.aliases import add_alias_occurrences, add_head_nouns, build_parties
+from stance.parties.corpus import unify
 from stance.parties.entities import LABELS, Finder
 from stance.parties.model import FoundMention, FoundParty, PartySpec
 from stance.parties.names import compact, fold, name_span, normalise
@@ -44,6 +45,7 @@ __all__ = [
     "fold",
     "name_span",
     "normalise",
+    "unify",
 ]
 
 

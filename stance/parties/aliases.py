@@ -44,6 +44,8 @@ def build_parties(finder: Finder, given: Sequence[PartySpec], only_given: bool) 
         if only_given and spec is None:
             continue
         party = _party([finder.groups[key] for key in keys])
+        if any(len(key.split()) > 1 and finder.titled(key) for key in keys):
+            party.entity_type = "PERSON"  # "Chancellor X Y" tagged as an organisation is a person
         if spec is not None:
             party.aliases = [party.name, *party.aliases, *spec.aliases]
             party.given = spec.names
@@ -93,7 +95,9 @@ def add_alias_occurrences(finder: Finder, parties: list[Party]) -> None:
     of a person's surname alone ("Lopez" after "Maria Lopez") when no other party
     could be meant by it; a surname that occurs becomes an alias.
 
-    Longer names claim text first, and no name may match inside another mention or a
+    A one-word name of a person (a surname) must fit the person's gender where it
+    occurs: not after "Mrs." for a man, nor in a sentence whose only pronouns are "he"
+    for a woman. Longer names claim text first, and no name may match inside another mention or a
     longer entity: "Libya" inside "Libyan National Army" is not Libya. Accents never
     matter; names the user gave match in any case and with or without hyphens
     ("Chick-Fil-A" finds "Chick-fil-A", "Walmart" finds "Wal-Mart").
@@ -102,6 +106,9 @@ def add_alias_occurrences(finder: Finder, parties: list[Party]) -> None:
     names += _surnames(parties)
     names.sort(key=lambda item: -len(item[0]))
     patterns = [(_alias_pattern(alias, alias in party.given), alias, party) for alias, party in names]
+    key_of = {id(group): key for key, group in finder.groups.items()}
+    keys = {id(party): {key_of[id(g)] for g in party.groups if id(g) in key_of} for party in parties}
+    genders = {id(party): finder.gender(sorted(keys[id(party)])) for party in parties if party.entity_type == "PERSON"}
     for a, article in enumerate(finder.articles):
         for sid, sent in article.spans.items():
             taken = finder.taken.setdefault((a, sid), [])
@@ -115,8 +122,11 @@ def add_alias_occurrences(finder: Finder, parties: list[Party]) -> None:
                     if any(s <= start and end <= e and e - s > end - start for s, e in ents):
                         continue
                     span = sent.doc.char_span(start, end, alignment_mode="expand")
+                    ref = finder.ref(a, sid, span, "name")
+                    if len(alias.split()) == 1 and not finder.fits_gender(genders.get(id(party)), ref, keys[id(party)]):
+                        continue  # "Mr. X" is not the woman whose surname is X
                     taken.append((start, end))
-                    party.groups[0].refs.append(finder.ref(a, sid, span, "name"))
+                    party.groups[0].refs.append(ref)
                     if alias != party.name and alias not in party.aliases:
                         party.aliases.append(alias)
 

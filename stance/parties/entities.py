@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Span, Token
 
+from stance.parties.gender import PRONOUN_GENDER, agrees, decide, first_name_gender, title_gender
 from stance.parties.model import FoundMention
 from stance.parties.names import (
     ACRONYM,
@@ -26,11 +27,13 @@ from stance.parties.names import (
     normalise,
     same_person_by_nickname,
 )
-from stance.parties.titles import TITLE_ANYWHERE
+from stance.parties.titles import TITLE_ANYWHERE, TITLE_BEFORE
 from stance.sentences import ParsedArticle, quote_ranges
 
 #: spaCy labels that name parties an outlet can take a stance toward.
 LABELS = ("PERSON", "ORG", "GPE", "NORP")
+#: Prepositions that take a place: "in X" is a place even when a person is named X.
+_PLACE_PREPOSITIONS = frozenset({"in", "into", "across", "throughout", "inside", "outside", "near", "within", "around"})
 _INITIALS_ONLY = re.compile(r"(?:[A-Za-z]\.){1,2}")
 DEFINED_ACRONYM = re.compile(r"\s*\(\s*([A-Z][A-Za-z.&]{1,9})\s*\)")
 
@@ -96,6 +99,7 @@ class Finder:
         #: Character ranges (per article and sentence) that no alias may claim.
         self.taken: dict[tuple[int, int], list[tuple[int, int]]] = {}
         self._quotes: dict[int, list[tuple[int, int]]] = {}
+        self._people: dict[tuple[int, int], set[str]] | None = None
 
     # -- collecting ------------------------------------------------------------------
     def collect_entities(self) -> None:
@@ -189,9 +193,10 @@ class Finder:
         for key, other in itertools.combinations(people, 2):
             if same_person_by_nickname(key, other):
                 self.union(key, other)
+        people += [key for key in keys if key not in people and len(key.split()) > 1 and self.titled(key)]
         for key in keys:
             group = self.groups[key]
-            if group.label in ("GPE", "NORP") and "PERSON" not in group.labels:
+            if group.label in ("GPE", "NORP") and not self.person_like(key) and not self._surname_as_place(key):
                 continue
             words = name_words(key)
             hosts = {
@@ -199,8 +204,9 @@ class Finder:
                 for other in people
                 if len(other.split()) > len(key.split()) and words <= name_words(other)
             }
-            if len(hosts) == 1:
-                self.union(key, hosts.pop())
+            host = self._host(key, hosts)
+            if host is not None:
+                self.union(key, host)
         for long_key, acronym in self.defined:
             self.union(acronym, long_key)
         for key in keys:
@@ -210,6 +216,97 @@ class Finder:
             spelled = {self.find(other) for other in keys if initials(self.groups[other].surface) == letters}
             if len(spelled) == 1:
                 self.union(key, spelled.pop())
+
+    def _host(self, key: str, hosts: set[str]) -> str | None:
+        """The one longer name a part of a person's name belongs to, or None.
+
+        Hosts whose gender disagrees with the part's are out ("Mrs. X" is not "John X").
+        Among several (relatives sharing a surname), the most mentioned takes the part when
+        it is mentioned at least twice as often as each other: a bare surname in news names
+        the article's main bearer of it; else the part stays a party of its own.
+        """
+        mine = self.gender([key], min_votes=1)  # one clear "he" is enough to doubt a woman host
+        members: dict[str, list[str]] = {}
+        for other in self.groups:
+            if self.find(other) in hosts:
+                members.setdefault(self.find(other), []).append(other)
+        fitting = [root for root in hosts if agrees(mine, self.gender(members[root]))]
+        if len(fitting) == 1:
+            return fitting[0]
+        if len(fitting) < 2:
+            return None
+        sizes = sorted(((sum(len(self.groups[k].refs) for k in members[root]), root) for root in fitting), reverse=True)
+        return sizes[0][1] if sizes[0][0] >= 2 * sizes[1][0] else None
+
+    # -- who a group is ----------------------------------------------------------------
+    def _surname_as_place(self, key: str) -> bool:
+        """A one-word name tagged as a place that may be a person's surname the tagger
+        mislabelled: never written as a place is ("in X", "across X")."""
+        group = self.groups[key]
+        if group.label != "GPE" or len(key.split()) != 1:
+            return False
+        return not any(
+            ref.span.root.dep_ == "pobj" and ref.span.root.head.lower_ in _PLACE_PREPOSITIONS for ref in group.refs
+        )
+
+    def title_of(self, ref: Ref) -> str | None:
+        """The title written right before a mention ("Mrs." in "Mrs. X"), lower case."""
+        before = ref.span.doc.text[max(0, ref.span.start_char - 60) : ref.span.start_char]
+        match = TITLE_BEFORE.search(before)
+        return match.group(1).lower() if match else None
+
+    def titled(self, key: str) -> bool:
+        """Whether a person's title was written before one of the group's mentions."""
+        return any(self.title_of(ref) for ref in self.groups[key].refs)
+
+    def person_like(self, key: str) -> bool:
+        """Tagged a person at least once, or written after a person's title ("Chancellor X"
+        tagged as an organisation or a place is still a person)."""
+        return "PERSON" in self.groups[key].labels or self.titled(key)
+
+    def fits_gender(self, gender: str | None, ref: Ref, keys: set[str]) -> bool:
+        """Whether a bare-name mention can be a person of ``gender``: no title of the other
+        gender before it ("Mrs."), no pronouns only of the other gender around it."""
+        title = self.title_of(ref)
+        said = title_gender(title.split()[-1]) if title else None
+        return agrees(gender, said) and agrees(gender, self.pronoun_vote(keys, ref))
+
+    def gender(self, keys: list[str], min_votes: int = 2) -> str | None:
+        """The gender of the person the groups ``keys`` name (see :mod:`.gender`)."""
+        strong: list[str | None] = []
+        votes: list[str | None] = []
+        for key in keys:
+            words = key.split()
+            if len(words) > 1 and not COORDINATED & set(words) and self.person_like(key):
+                strong.append(first_name_gender(words[0]))
+            for ref in self.groups[key].refs:
+                title = self.title_of(ref)
+                if title:
+                    strong.append(title_gender(title.split()[-1]))
+                votes.append(self.pronoun_vote(set(keys), ref))
+        return decide(votes, strong, min_votes)
+
+    def pronoun_vote(self, keys: set[str], ref: Ref) -> str | None:
+        """The gender of the pronouns in a mention's sentence when it is the only person
+        named there (no group outside ``keys``) and those pronouns agree (outside quotes,
+        as the mention is)."""
+        if ref.quote is not None:
+            return None
+        others = self._people_at().get((ref.article, ref.sentence), set()) - keys
+        if others:
+            return None
+        sent = self.articles[ref.article].spans[ref.sentence]
+        genders = {PRONOUN_GENDER[t.lower_] for t in sent if t.lower_ in PRONOUN_GENDER and self.quote_of(t) is None}
+        return genders.pop() if len(genders) == 1 else None
+
+    def _people_at(self) -> dict[tuple[int, int], set[str]]:
+        if self._people is None:
+            self._people = {}
+            for key, group in self.groups.items():
+                if self.person_like(key):
+                    for ref in group.refs:
+                        self._people.setdefault((ref.article, ref.sentence), set()).add(key)
+        return self._people
 
     def mentions(self, party: Party) -> list[FoundMention]:
         found: dict[tuple[int, int, int], FoundMention] = {}
@@ -229,13 +326,16 @@ def not_a_party(span: Span, label: str) -> bool:
     - A nationality, religious or political adjective used as one ("the Libyan capital",
       "Islamist militants", "he is Turkish"): it describes a thing, not a party. What is
       kept is the group word used as a noun, a people or a movement ("Libyans said",
-      "the Islamists"); it stays a party of its own, apart from the country.
+      "the Islamists"); it stays a party of its own, apart from the country. A lone
+      adjective the tagger labelled an organisation is dropped alike.
     - A "person" that is only one or two initials with dots (an abbreviation the tagger
       read as a name).
     """
+    root = span.root
     if label == "NORP":
-        root = span.root
         return root.pos_ == "ADJ" or root.dep_ in ("amod", "compound", "nmod", "npadvmod", "acomp")
+    if len(span) == 1 and root.pos_ == "ADJ":  # the same adjective, tagged as an organisation
+        return True
     if label == "PERSON":
         return bool(_INITIALS_ONLY.fullmatch(span.text.replace(" ", "")))
     return False

@@ -30,7 +30,7 @@ ACRONYM = re.compile(r"[A-Z]{2,6}|(?:[A-Z]\.){2,6}")
 
 
 def name_span(ent: Span) -> Span | None:
-    """The name inside an entity: cut at a possessive, drop "the", trailing lower-case
+    """The name inside an entity: cut at a possessive, drop "the" or punctuation before it, trailing lower-case
     words the tagger took with it (a function word as in "Coca-Cola and", a time word as in
     "<name> today": names end in a capitalised word), punctuation and titles around it, and run on to the
     end of a hyphenated name the tagger cut short ("Chick" of "Chick-fil-A"; not "Haftar"
@@ -41,7 +41,7 @@ def name_span(ent: Span) -> Span | None:
         if doc[i].tag_ == "POS" or doc[i].text in ("'s", "’s", "'", "’"):
             end = i
             break
-    while start < end and doc[start].lower_ == "the":
+    while start < end and (doc[start].lower_ == "the" or doc[start].is_punct):
         start += 1
     # "Coca-Cola and" of "Coca-Cola and Wal-Mart"; a capital is part of the name ("Serie A").
     while end > start and (doc[end - 1].text in FUNCTION_WORDS or doc[end - 1].is_punct or _loose_lower(doc, end - 1)):
@@ -139,12 +139,12 @@ def same_person_by_nickname(a: str, b: str) -> bool:
     first_b, *rest_b = MIDDLE_INITIAL.sub(" ", b).split()
     if rest_a != rest_b or first_a == first_b:
         return False
-    names = _nicknamer()
+    names = nicknamer()
     return first_b in names.nicknames_of(first_a) or first_a in names.nicknames_of(first_b)
 
 
 @functools.cache
-def _nicknamer() -> NickNamer:
+def nicknamer() -> NickNamer:
     return NickNamer()
 
 
@@ -152,5 +152,5 @@ def is_nickname(a: str, b: str) -> bool:
     """Whether two different lower-case first names are one name, one a common nickname of the other."""
     if a == b:
         return False
-    names = _nicknamer()
+    names = nicknamer()
     return b in names.nicknames_of(a) or a in names.nicknames_of(b)

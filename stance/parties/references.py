@@ -6,10 +6,13 @@ the outlet's words about someone else on the party's account.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from spacy.tokens import Span, Token
 
 from stance.parties.entities import Finder, Party, Ref
-from stance.parties.titles import ROLE_NOUNS, ROLE_SUFFIX, TITLE_BEFORE
+from stance.parties.gender import PRONOUN_GENDER, agrees, title_gender
+from stance.parties.titles import ROLE_NOUNS, ROLE_SUFFIX, STATUS_NOUNS, TITLE_ABBREVIATIONS
 
 _PRONOUNS = frozenset({"he", "him", "his", "himself", "she", "her", "hers", "herself"})
 _REFLEXIVES = frozenset({"himself", "herself"})
@@ -18,10 +21,15 @@ _RELATIVE_PRONOUNS = frozenset({"who", "that", "which", "whom"})
 
 
 def resolve_references(finder: Finder, parties: list[Party]) -> None:
-    """Add pronouns and epithets ("the strongman") that have one clear person referent."""
+    """Add pronouns and epithets ("the strongman") that have one clear person referent,
+    then "I"/"me"/"my" inside a quotation attributed to one person party."""
     owner = {id(ref): p for p, party in enumerate(parties) for ref in party.refs()}
     people = [ref for party in parties if party.entity_type == "PERSON" for ref in party.refs()]
-    titled = _titled_roles(parties)
+    titled = _titled_roles(finder, parties)
+    key_of = {id(group): key for key, group in finder.groups.items()}
+    genders = [finder.gender([key_of[id(g)] for g in party.groups if id(g) in key_of]) for party in parties]
+    offices = {p for ps in titled.values() for p in ps}
+    fits = _Fit(titled, genders, offices)
     for a, article in enumerate(finder.articles):
         history: list[tuple[int, Ref, int]] = []  # (position of sentence, ref, party)
         for pos, sid in enumerate(sorted(article.spans)):
@@ -31,7 +39,7 @@ def resolve_references(finder: Finder, parties: list[Party]) -> None:
                 while names and names[0].span.start <= token.i:
                     ref = names.pop(0)
                     history.append((pos, ref, owner[id(ref)]))
-                found = _reference(finder, token, pos, history, titled)
+                found = _reference(finder, token, pos, history, fits)
                 if found is None:
                     continue
                 span, kind, p = found
@@ -39,10 +47,47 @@ def resolve_references(finder: Finder, parties: list[Party]) -> None:
                 parties[p].groups[0].refs.append(ref)
                 history.append((pos, ref, p))
             history.extend((pos, ref, owner[id(ref)]) for ref in names)
+    _first_person(finder, parties)
+
+
+@dataclass(frozen=True)
+class _Fit:
+    """What the articles say about each party, for agreement: the role nouns written as its
+    titles, its gender, and which parties hold any title (office-holders)."""
+
+    titled: dict[str, set[int]]
+    genders: list[str | None]
+    offices: set[int]
+
+    def allows(self, token: Token, kind: str, p: int) -> bool:
+        """Whether ``token`` (a pronoun or an epithet's noun) can stand for party ``p``.
+
+        Gender must agree ("she" is not a man; "the chairwoman" is not either). A role noun
+        the articles use as a title stands only for the parties holding it. A role noun
+        that is neither a title here nor one of the leadership nouns (a noun matched only
+        by its "-man" ending, a legal status, or a plain "the man") never goes to an
+        office-holder: nearness alone does not make a president the subject of a crime
+        report, and outlets do not call a senator "the man" they describe.
+        """
+        if kind == "pronoun":
+            return agrees(PRONOUN_GENDER.get(token.lower_), self.genders[p])
+        lemma = token.lemma_.lower()
+        if not agrees(title_gender(lemma), self.genders[p]):
+            return False
+        holders = self.titled.get(lemma)
+        if holders is not None:
+            return p in holders
+        if (
+            lemma in STATUS_NOUNS
+            or lemma in _PLAIN_PERSON
+            or (lemma not in ROLE_NOUNS and ROLE_SUFFIX.fullmatch(lemma))
+        ):
+            return p not in self.offices
+        return True
 
 
 def _reference(
-    finder: Finder, token: Token, pos: int, history: list[tuple[int, Ref, int]], titled: dict[str, set[int]]
+    finder: Finder, token: Token, pos: int, history: list[tuple[int, Ref, int]], fits: _Fit
 ) -> tuple[Span, str, int] | None:
     """The person party ``token`` refers back to, as (span, kind, party index), or None.
 
@@ -53,6 +98,7 @@ def _reference(
     spoke with the strongman and praised him"). A title noun ("the president") that the
     articles give one party only stands for that party anywhere after its first
     mention: outlets write "President Obama" once and "the president" from then on.
+    Candidates must fit (see :meth:`_Fit.allows`): a "she" skips the men nearby.
     """
     if token.lower_ in _PRONOUNS and token.tag_ in ("PRP", "PRP$"):
         span, kind, reach = token.doc[token.i : token.i + 1], "pronoun", 1
@@ -66,7 +112,7 @@ def _reference(
     objective = token.tag_ == "PRP" and token.dep_ in ("dobj", "pobj", "dative")
     if kind == "epithet" or (objective and token.lower_ not in _REFLEXIVES):
         excluded = _clause_subjects(token)
-    allowed = titled.get(token.lemma_.lower()) if kind == "epithet" else None
+    allowed = fits.titled.get(token.lemma_.lower()) if kind == "epithet" else None
     for back in range(reach + 1):
         candidates = [
             (ref, p)
@@ -74,7 +120,7 @@ def _reference(
             if at == pos - back
             and ref.quote == quote
             and not (ref.span.doc is token.doc and excluded & {t.i for t in ref.span})
-            and (allowed is None or p in allowed)
+            and fits.allows(token, kind, p)
         ]
         if not candidates:
             continue
@@ -92,17 +138,70 @@ def _reference(
     return None
 
 
-def _titled_roles(parties: list[Party]) -> dict[str, set[int]]:
+def _titled_roles(finder: Finder, parties: list[Party]) -> dict[str, set[int]]:
     """Role noun -> parties written with it as a title, so "the president" can only be
-    someone called "President ..." when the articles call anyone that."""
+    someone called "President ..." when the articles call anyone that. Abbreviated titles
+    count as the noun ("Gov." holds "governor")."""
     roles: dict[str, set[int]] = {}
     for p, party in enumerate(parties):
         for ref in party.refs():
-            before = ref.span.doc.text[max(0, ref.span.start_char - 60) : ref.span.start_char]
-            match = TITLE_BEFORE.search(before)
-            if match:
-                roles.setdefault(match.group(1).split()[-1].lower().rstrip("."), set()).add(p)
+            title = finder.title_of(ref)
+            if title:
+                word = title.split()[-1].rstrip(".")
+                roles.setdefault(TITLE_ABBREVIATIONS.get(word, word), set()).add(p)
     return roles
+
+
+#: Nouns that only say "a person": outlets use them for someone they describe, not an office-holder.
+_PLAIN_PERSON = frozenset({"man", "woman"})
+
+#: First-person pronouns: inside a quotation, the quoted speaker.
+_FIRST_PERSON = frozenset({"i", "me", "my", "myself", "mine"})
+
+
+def _first_person(finder: Finder, parties: list[Party]) -> None:
+    """ "I"/"me"/"my" inside a quotation count as its speaker when one person party is the
+    subject of a reporting verb ("..., she said") in a sentence the quotation touches, or
+    in the sentence right after or before it."""
+    from stance.voice import REPORTING_VERBS  # voice reads names through this package
+
+    speakers: dict[tuple[int, int], set[int]] = {}
+    for p, party in enumerate(parties):
+        if party.entity_type != "PERSON":
+            continue
+        for ref in party.refs():
+            root = ref.span.root
+            if (
+                ref.quote is not None
+                or root.dep_ not in _SUBJECT_DEPS
+                or root.head.lemma_.lower() not in REPORTING_VERBS
+            ):
+                continue
+            for quote in _quotes_near(finder, ref):
+                speakers.setdefault(quote, set()).add(p)
+    for a, article in enumerate(finder.articles):
+        for sid, sent in article.spans.items():
+            for token in sent:
+                if token.lower_ not in _FIRST_PERSON or token.tag_ not in ("PRP", "PRP$"):
+                    continue
+                who = speakers.get(finder.quote_of(token) or (0, -1), set())
+                if len(who) == 1:
+                    (p,) = who
+                    parties[p].groups[0].refs.append(finder.ref(a, sid, token.doc[token.i : token.i + 1], "pronoun"))
+
+
+def _quotes_near(finder: Finder, ref: Ref) -> list[tuple[int, int]]:
+    """Quotations (as quote ids) in the mention's sentence, else in the next or previous one."""
+    sent = ref.span.sent
+    doc = ref.span.doc
+    sentences = list(doc.sents)
+    at = next(i for i, s in enumerate(sentences) if s.start == sent.start)
+    for i in (at, at + 1, at - 1):
+        if 0 <= i < len(sentences):
+            found = {q for t in sentences[i] if (q := finder.quote_of(t)) is not None}
+            if found:
+                return sorted(found)
+    return []
 
 
 def _epithet(token: Token) -> Span | None:
@@ -112,8 +211,10 @@ def _epithet(token: Token) -> Span | None:
     if token.tag_ != "NN" or token.ent_type_ or token.dep_ in ("compound", "appos", "attr"):
         return None
     lemma = token.lemma_.lower()
-    if lemma not in ROLE_NOUNS and not ROLE_SUFFIX.fullmatch(lemma):
+    if lemma not in ROLE_NOUNS and lemma not in STATUS_NOUNS and not ROLE_SUFFIX.fullmatch(lemma):
         return None
+    if any(child.ent_type_ == "ORDINAL" or child.tag_ == "CD" for child in token.lefts):
+        return None  # "the first president" is someone in a list, not the one named nearby
     det = [child for child in token.lefts if child.dep_ == "det"]
     if not det or det[0].lower_ != "the":
         return None
