@@ -76,3 +76,16 @@ def test_a_lone_adjective_tagged_as_an_organisation_is_no_party() -> None:
     adjective = next(t.i for t in doc if t.text == "Republican")
     doc.ents = [Span(doc, adjective, adjective + 1, label="ORG")]
     assert find_parties([article]) == []
+
+
+def test_a_platform_or_station_tagged_as_a_person_is_not_a_person() -> None:
+    article = parse(
+        "The senator posted the video on Twitter on Monday. Critics replied on Twitter within hours. "
+        "KTVI aired it. McCain said he agreed.",
+        "a",
+        None,
+    )
+    doc = article.spans[0].doc
+    doc.ents = [Span(doc, t.i, t.i + 1, label="PERSON") for t in doc if t.text in ("Twitter", "KTVI", "McCain")]
+    found = {p.name: p.entity_type for p in find_parties([article])}
+    assert found == {"Twitter": "ORG", "KTVI": "ORG", "McCain": "PERSON"}

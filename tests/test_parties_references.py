@@ -111,3 +111,8 @@ def test_a_surname_said_with_he_is_not_the_woman_of_that_name() -> None:
     )
     assert [m.text for m in found["Monica Hale"].mentions] == ["Monica Hale"]
     assert [m.text for m in found["Hale"].mentions] == ["Hale", "he", "Hale", "he"]
+
+
+def test_an_honorific_makes_no_one_an_office_holder() -> None:
+    found = parties_of("Mr. Ray Tillman fled the scene on Monday. The suspect was arrested on Tuesday.")
+    assert refs(found["Ray Tillman"], "epithet") == [(1, "The suspect")]

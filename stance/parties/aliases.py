@@ -46,6 +46,8 @@ def build_parties(finder: Finder, given: Sequence[PartySpec], only_given: bool) 
         party = _party([finder.groups[key] for key in keys])
         if any(len(key.split()) > 1 and finder.titled(key) for key in keys):
             party.entity_type = "PERSON"  # "Chancellor X Y" tagged as an organisation is a person
+        elif party.entity_type == "PERSON" and _not_a_person(finder, keys):
+            party.entity_type = "ORG"
         if spec is not None:
             party.aliases = [party.name, *party.aliases, *spec.aliases]
             party.given = spec.names
@@ -54,6 +56,28 @@ def build_parties(finder: Finder, given: Sequence[PartySpec], only_given: bool) 
         if party.name:
             parties.append(party)
     return parties
+
+
+#: Prepositions before a medium or a venue: "on X", "via X" is a platform, not a person.
+_MEDIUM_PREPOSITIONS = frozenset({"on", "via"})
+#: Surname prefixes that put a capital inside a person's name ("McCain", "DeSantis", "O'Neill").
+_NAME_PREFIX = re.compile(r"^(?:Mc|Mac|O'|O’|De|Di|Da|Du|La|Le|Van|Von|St)[A-Z]")
+
+
+def _not_a_person(finder: Finder, keys: list[str]) -> bool:
+    """A one-word "person" with no title that is written as a brand (all capitals, or a
+    capital inside the word the way surnames do not have one) or mostly after "on"/"via":
+    a platform, station or website the tagger took for a person."""
+    if any(len(key.split()) > 1 or finder.titled(key) for key in keys):
+        return False
+    refs = [ref for key in keys for ref in finder.groups[key].refs]
+    if not refs:
+        return False
+    words = {ref.span.text for ref in refs}
+    if all(re.fullmatch(r"[A-Z]{3,}", w) or (re.search(r"[a-z][A-Z]", w) and not _NAME_PREFIX.match(w)) for w in words):
+        return True
+    after = [ref for ref in refs if ref.span.root.dep_ == "pobj" and ref.span.root.head.lower_ in _MEDIUM_PREPOSITIONS]
+    return 2 * len(after) > len(refs)
 
 
 def _same_surname(finder: Finder, key: str) -> list[str]:

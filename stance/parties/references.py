@@ -12,7 +12,7 @@ from spacy.tokens import Span, Token
 
 from stance.parties.entities import Finder, Party, Ref
 from stance.parties.gender import PRONOUN_GENDER, agrees, title_gender
-from stance.parties.titles import ROLE_NOUNS, ROLE_SUFFIX, STATUS_NOUNS, TITLE_ABBREVIATIONS
+from stance.parties.titles import HONORIFICS, ROLE_NOUNS, ROLE_SUFFIX, STATUS_NOUNS, TITLE_ABBREVIATIONS
 
 _PRONOUNS = frozenset({"he", "him", "his", "himself", "she", "her", "hers", "herself"})
 _REFLEXIVES = frozenset({"himself", "herself"})
@@ -28,7 +28,7 @@ def resolve_references(finder: Finder, parties: list[Party]) -> None:
     titled = _titled_roles(finder, parties)
     key_of = {id(group): key for key, group in finder.groups.items()}
     genders = [finder.gender([key_of[id(g)] for g in party.groups if id(g) in key_of]) for party in parties]
-    offices = {p for ps in titled.values() for p in ps}
+    offices = {p for role, ps in titled.items() if role not in HONORIFICS for p in ps}
     fits = _Fit(titled, genders, offices)
     for a, article in enumerate(finder.articles):
         history: list[tuple[int, Ref, int]] = []  # (position of sentence, ref, party)
@@ -53,7 +53,8 @@ def resolve_references(finder: Finder, parties: list[Party]) -> None:
 @dataclass(frozen=True)
 class _Fit:
     """What the articles say about each party, for agreement: the role nouns written as its
-    titles, its gender, and which parties hold any title (office-holders)."""
+    titles, its gender, and which parties hold a title beyond an honorific (office-holders:
+    "Mr." makes no one an office-holder)."""
 
     titled: dict[str, set[int]]
     genders: list[str | None]

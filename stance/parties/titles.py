@@ -211,3 +211,6 @@ TITLE_ABBREVIATIONS = {
     "sgt": "sergeant",
     "dr": "doctor",
 }
+
+#: Titles that say only how to address a person (lower case, no dot), not an office they hold.
+HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "dr", "sir", "dame", "lord", "lady", "doctor"})
