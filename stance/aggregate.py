@@ -24,6 +24,11 @@ RESAMPLES = 2000
 SCORE_RANGE = (-1.0, 1.0)
 #: Fewest sentences per side for a difference to be put into words.
 MIN_SENTENCES = 2
+#: Below this many sentences on a side, a verdict says how little it rests on: with 2–4
+#: sentences the bootstrap interval is itself unstable (4 of 5 resamples can repeat a value).
+FEW_SENTENCES = 5
+#: The pooled outlets in a "one outlet against the others" difference.
+OTHERS = "others"
 
 _MINUS = "\u2212"
 
@@ -57,19 +62,20 @@ def difference(
     sentences and the resampled means are subtracted. When either side has a single
     sentence its spread is unknown, so the interval is the whole possible range [-2, 2]
     and there is no verdict: a difference resting on one sentence is never shown as real.
+    ``a`` may be :data:`OTHERS`, the pooled sentences of every other outlet.
     """
     xa, xb = _as_array(a_values), _as_array(b_values)
     mean = float(xb.mean() - xa.mean())
     if min(len(xa), len(xb)) < MIN_SENTENCES:
         width = SCORE_RANGE[1] - SCORE_RANGE[0]
-        return Difference(a=a, b=b, mean=mean, low=-width, high=width, verdict=None)
+        return Difference(a, b, mean, -width, width, None, len(xa), len(xb))
     rng = np.random.default_rng(seed)
     diffs = _bootstrap_means(xb, rng, resamples) - _bootstrap_means(xa, rng, resamples)
     low, high = _interval(diffs)
     verdict = None
     if low > 0 or high < 0:
         verdict = _verdict(a, len(xa), b, len(xb), party, mean, low, high)
-    return Difference(a=a, b=b, mean=mean, low=low, high=high, verdict=verdict)
+    return Difference(a, b, mean, low, high, verdict, len(xa), len(xb))
 
 
 def _as_array(values: Sequence[float]) -> np.ndarray:
@@ -95,12 +101,17 @@ def _interval(samples: np.ndarray) -> tuple[float, float]:
 
 def _verdict(a: str, n_a: int, b: str, n_b: int, party: str, mean: float, low: float, high: float) -> str:
     """E.g. "cgtn is more negative toward Haftar than alarabiya (−0.35, 95% CI −0.60 to −0.10;
-    6 vs 4 sentences)." The figures are b − a, so b is named first."""
+    6 vs 4 sentences)." The figures are b − a, so b is named first. A verdict resting on
+    fewer than :data:`FEW_SENTENCES` sentences on a side says so."""
     direction = "negative" if mean < 0 else "positive"
-    return (
-        f"{b} is more {direction} toward {party} than {a} "
+    than = "the other outlets" if a == OTHERS else a
+    text = (
+        f"{b} is more {direction} toward {party} than {than} "
         f"({_num(mean)}, 95% CI {_num(low)} to {_num(high)}; {n_b} vs {n_a} sentences)."
     )
+    if min(n_a, n_b) < FEW_SENTENCES:
+        text += f" It rests on only {min(n_a, n_b)} sentences on one side: a hint, not a finding."
+    return text
 
 
 def _num(x: float) -> str:

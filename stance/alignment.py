@@ -37,6 +37,13 @@ called for armed officers in every school / … would put armed guards in every 
 after Haftar launched the offensive to seize the capital" / "Haftar launched an offensive
 to capture … Tripoli" aligns at 0.77, while the two Pompeo statements, a year apart,
 stay below it (0.57).
+
+N articles: every pair of articles is matched by this rule, each article embedded once. A
+sentence is "only in" its article when no other article has a counterpart for it.
+
+Memory stays bounded on huge inputs: similarities are computed in blocks of
+:data:`BLOCK` × :data:`BLOCK` (64 MB of float32), keeping only each row's and column's
+best, never the full matrix (for 130k × 150k sentences that would be 78 GB).
 """
 
 from __future__ import annotations
@@ -60,6 +67,8 @@ DIMENSIONS = 384
 Pair = tuple[int, int, float]
 #: ``(pairs, only in A, only in B)``.
 Aligned = tuple[list[Pair], list[int], list[int]]
+#: Rows and columns of one block of the similarity matrix.
+BLOCK = 4096
 
 
 @lru_cache(maxsize=1)
@@ -108,7 +117,44 @@ def align(a: list[str], b: list[str], threshold: float = THRESHOLD) -> Aligned:
     """
     if not a or not b:
         return [], list(range(len(a))), list(range(len(b)))
-    return match(embed(a) @ embed(b).T, threshold)
+    return match_embeddings(embed(a), embed(b), threshold)
+
+
+def align_many(articles: list[list[str]], threshold: float = THRESHOLD) -> dict[tuple[int, int], list[Pair]]:
+    """Pairs for every pair of articles ``(i, j)`` with ``i < j``; each article embedded once."""
+    vectors = [embed(texts) for texts in articles]
+    out = {}
+    for i in range(len(articles)):
+        for j in range(i + 1, len(articles)):
+            out[(i, j)] = match_embeddings(vectors[i], vectors[j], threshold)[0]
+    return out
+
+
+def match_embeddings(a: np.ndarray, b: np.ndarray, threshold: float = THRESHOLD, block: int = BLOCK) -> Aligned:
+    """The best-either rule on unit vectors, one block of similarities at a time.
+
+    Gives exactly :func:`match` of ``a @ b.T`` (ties go to the lowest index, as with
+    ``argmax``) while holding at most ``block`` × ``block`` similarities in memory.
+    """
+    rows, cols = len(a), len(b)
+    if rows == 0 or cols == 0:
+        return [], list(range(rows)), list(range(cols))
+    best_b, best_b_sim = np.zeros(rows, dtype=np.int64), np.full(rows, -np.inf, dtype=np.float32)
+    best_a, best_a_sim = np.zeros(cols, dtype=np.int64), np.full(cols, -np.inf, dtype=np.float32)
+    for r in range(0, rows, block):
+        for c in range(0, cols, block):
+            sim = a[r : r + block] @ b[c : c + block].T
+            arg, val = sim.argmax(axis=1), sim.max(axis=1)
+            better = val > best_b_sim[r : r + block]
+            best_b[r : r + block][better] = arg[better] + c
+            best_b_sim[r : r + block][better] = val[better]
+            arg, val = sim.argmax(axis=0), sim.max(axis=0)
+            better = val > best_a_sim[c : c + block]
+            best_a[c : c + block][better] = arg[better] + r
+            best_a_sim[c : c + block][better] = val[better]
+    candidates = {(i, int(best_b[i]), float(best_b_sim[i])) for i in range(rows)}
+    candidates |= {(int(best_a[j]), j, float(best_a_sim[j])) for j in range(cols)}
+    return _pairs(candidates, rows, cols, threshold)
 
 
 def match(similarity: np.ndarray, threshold: float = THRESHOLD) -> Aligned:
@@ -119,7 +165,11 @@ def match(similarity: np.ndarray, threshold: float = THRESHOLD) -> Aligned:
     best_b = similarity.argmax(axis=1)
     best_a = similarity.argmax(axis=0)
     candidates = {(i, int(best_b[i])) for i in range(rows)} | {(int(best_a[j]), j) for j in range(cols)}
-    pairs = sorted((i, j, float(similarity[i, j])) for i, j in candidates if similarity[i, j] >= threshold)
+    return _pairs({(i, j, float(similarity[i, j])) for i, j in candidates}, rows, cols, threshold)
+
+
+def _pairs(candidates: set[Pair], rows: int, cols: int, threshold: float) -> Aligned:
+    pairs = sorted((i, j, sim) for i, j, sim in candidates if sim >= threshold)
     matched_a = {i for i, _, _ in pairs}
     matched_b = {j for _, j, _ in pairs}
     only_a = [i for i in range(rows) if i not in matched_a]

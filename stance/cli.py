@@ -208,3 +208,48 @@ def _stderr_console():
     from rich.console import Console
 
     return Console(stderr=True)
+
+
+@app.command()
+def study(
+    corpus: Annotated[
+        Path,
+        typer.Argument(help="CSV, JSON Lines or Parquet table (event, outlet, text|path|url), or a folder of events."),
+    ],
+    out: Annotated[Path, typer.Option("--out", help="Folder for the Parquet tables and report.html.")],
+    party: PartyOption = None,
+    only_given: Annotated[
+        bool, typer.Option("--only-given", help="Report only the parties given with --party.")
+    ] = False,
+    model: ModelOption = None,
+    limit: Annotated[int | None, typer.Option("--limit", help="Analyse only the first N events.")] = None,
+    engine: Annotated[
+        str | None, typer.Option("--engine", help="local, workers or ray (default: workers with --workers N>1).")
+    ] = None,
+    workers: Annotated[int | None, typer.Option("--workers", help="Processes on this machine.")] = None,
+    address: Annotated[str | None, typer.Option("--address", help="Ray cluster address (with --engine ray).")] = None,
+) -> None:
+    """Analyse a corpus of events told by several outlets: Parquet tables and a report; resumable."""
+    try:
+        from stance.study import study as run_study
+        from stance.study.progress import StudyBar, summary_lines
+
+        chosen = engine or ("workers" if workers and workers > 1 else "local")
+        with StudyBar(_stderr_console()) as bar:
+            summary = run_study(
+                corpus,
+                out,
+                parties=party or [],
+                only_given=only_given,
+                model=model,
+                limit=limit,
+                engine=chosen,
+                workers=workers,
+                address=address,
+                progress=bar.advance,
+                on_start=bar.start,
+            )
+    except StanceError as exc:
+        _fail(str(exc))
+    for line in summary_lines(summary):
+        typer.echo(line, err=True)

@@ -1,116 +1,196 @@
-"""The pipeline: two texts in, a :class:`~stance.result.Comparison` out.
+"""The pipeline: two or more articles in, a :class:`~stance.result.Comparison` out.
 
 load → clean → sentences → parties → stance → alignment → framing → aggregate. Each stage
-lives in its own module; this one only wires them and joins their outputs.
+lives in its own module; this one only wires them (:mod:`stance.assemble` joins their
+outputs into the result). :func:`analyse` is the general case; :func:`compare` is a
+convenience for texts held in strings.
 """
 
 from __future__ import annotations
 
 import time
-from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from statistics import fmean
 
-from stance import aggregate, alignment, framing
+from stance import alignment, assemble, framing, judgment
+from stance.assemble import sentence_scores
 from stance.errors import StanceError
+from stance.inputs import Document
 from stance.nli import load
 from stance.parties import FoundMention, FoundParty, PartySpec, find_parties
-from stance.result import (
-    AlignedPair,
-    Alignment,
-    Article,
-    Comparison,
-    Mention,
-    Party,
-    PartyGap,
-)
+from stance.result import Article, Comparison, Mention, rank_key
 from stance.scoring import Target, score
 from stance.sentences import ParsedArticle, parse
 from stance.voice import voice_of
 
+__all__ = ["analyse", "compare", "mention_target", "score_mentions", "sentence_scores"]
 
-def compare(
-    text_a: str,
-    text_b: str,
+#: Called as ``progress(stage, done, total)`` before each stage and once at the end.
+Progress = Callable[[str, int, int], None]
+STAGES = ("parse", "parties", "stance", "judgment", "alignment", "framing", "aggregate")
+
+
+def analyse(
+    documents: Sequence[Document],
     *,
-    label_a: str = "A",
-    label_b: str = "B",
-    path_a: str | None = None,
-    path_b: str | None = None,
-    parties: Sequence[PartySpec] = (),
+    parties: Sequence[PartySpec | str] = (),
     only_given: bool = False,
     model: str | None = None,
     timings: dict[str, float] | None = None,
+    progress: Progress | None = None,
 ) -> Comparison:
-    """Compare how two articles treat the parties they both name.
+    """Compare how two or more articles treat the parties they name.
 
-    ``parties`` adds parties or fixes their aliases; with ``only_given`` no other party
-    is reported. ``model`` is a local NLI model directory or a Hugging Face id
-    (default: the embedded model). ``timings``, when given, receives seconds per stage
-    (model loads included on first use), for ``make bench``.
+    ``parties`` adds parties or fixes their aliases (a :class:`PartySpec` or its text form
+    ``"Name=Alias,Alias"``); with ``only_given`` no other party is reported. ``model`` is
+    a local NLI model directory or a Hugging Face id (default: the embedded model).
+    ``timings``, when given, receives seconds per stage (model loads included on first
+    use), for ``make bench``; ``progress`` hears of each stage as it starts.
     """
-    clock = _Clock(timings)
-    if label_a == label_b:
-        raise StanceError(f"both articles are labelled {label_a!r}; give them different labels")
-    if " ".join(text_a.split()) == " ".join(text_b.split()):
-        raise StanceError("the two articles are the same text; compare two different articles")
+    specs = [p if isinstance(p, PartySpec) else PartySpec.parse(p) for p in parties]
+    _check_documents(documents)
+    if only_given and not specs:
+        raise StanceError("only_given needs at least one given party")
+    clock = _Clock(timings, progress)
     with clock("parse"):
-        articles = [parse(text_a, label_a, path_a), parse(text_b, label_b, path_b)]
+        articles = [parse(d.text, d.label, d.source) for d in documents]
     for art in articles:
         if not any(s.dropped is None for s in art.sentences):
             raise StanceError(f"{art.path or art.label}: no reporting text left after removing boilerplate")
     with clock("parties"):
-        found = find_parties(articles, parties, only_given)
-    if not found:
-        raise StanceError(
-            "no parties (people, organisations, countries) found in either article; name them with --party"
-        )
-    shared = [p for p in found if {m.article for m in p.mentions} == {0, 1}]
-    if not shared:
-        names = [
-            ", ".join(p.name for p in found if {m.article for m in p.mentions} == {i})[:120] or "none" for i in (0, 1)
-        ]
-        raise StanceError(
-            f"no party is named in both articles ({label_a}: {names[0]}; {label_b}: {names[1]}); "
-            "are they about the same event? Name a party with --party NAME=ALIAS,…"
-        )
+        found = find_parties(articles, specs, only_given)
+    _check_parties(articles, found, specs, only_given)
     with clock("stance"):
         nli = load(model)
         mentions = score_mentions(nli, articles, found)
+    with clock("judgment"):
+        judgments = [
+            {a.label: j for a in articles if (j := judgment.judge(nli, a, p.name, ms)) is not None}
+            for p, ms in zip(found, mentions, strict=True)
+        ]
     with clock("alignment"):
-        pairs, only_a, only_b = alignment.align(_kept_texts(articles[0]), _kept_texts(articles[1]))
+        pairs = alignment.align_many([_kept_texts(a) for a in articles])
     with clock("framing"):
         descriptors = framing.descriptors(articles, found)
     with clock("aggregate"):
+        labels = [a.label for a in articles]
         result_parties = [
-            _party(p, ms, ds, label_a, label_b) for p, ms, ds in zip(found, mentions, descriptors, strict=True)
+            assemble.party(p, ms, js, ds, labels)
+            for p, ms, js, ds in zip(found, mentions, judgments, descriptors, strict=True)
         ]
-        aligned = _alignment(articles, pairs, only_a, only_b, result_parties)
+        aligned = assemble.alignment(articles, pairs, result_parties)
+    clock.done()
     return Comparison(
-        articles=[Article(a.label, a.path, a.sentences) for a in articles],
-        parties=result_parties,
+        articles=[
+            Article(a.label, a.path, a.sentences, d.title, d.date, d.site, _language(d))
+            for a, d in zip(articles, documents, strict=True)
+        ],
+        parties=sorted(result_parties, key=rank_key),
         alignment=aligned,
         model=nli.name,
     )
 
 
-class _Clock:
-    """Adds each stage's wall time to a caller's dict; does nothing without one."""
+def compare(
+    text_a: str,
+    text_b: str,
+    *more_texts: str,
+    labels: Sequence[str] | None = None,
+    label_a: str = "A",
+    label_b: str = "B",
+    paths: Sequence[str | None] | None = None,
+    path_a: str | None = None,
+    path_b: str | None = None,
+    **options,
+) -> Comparison:
+    """:func:`analyse` for texts held in strings: ``compare(a, b)`` or ``compare(a, b, c, labels=[…])``.
 
-    def __init__(self, sink: dict[str, float] | None) -> None:
+    Labels default to A, B, C, …; ``options`` are those of :func:`analyse`.
+    """
+    texts = [text_a, text_b, *more_texts]
+    if labels is None:
+        labels = [label_a, label_b, *(_letter(i) for i in range(2, len(texts)))]
+    if paths is None:
+        paths = [path_a, path_b, *([None] * len(more_texts))]
+    if len(labels) != len(texts) or len(paths) != len(texts):
+        raise StanceError(f"{len(texts)} texts need {len(texts)} labels and paths")
+    documents = [Document(t, label, path) for t, label, path in zip(texts, labels, paths, strict=True)]
+    return analyse(documents, **options)
+
+
+def _letter(i: int) -> str:
+    return chr(ord("A") + i) if i < 26 else f"#{i + 1}"
+
+
+def _check_documents(documents: Sequence[Document]) -> None:
+    """Refuse what cannot be compared, before any model is loaded."""
+    if len(documents) < 2:
+        raise StanceError("a comparison needs at least two articles")
+    seen: dict[str, Document] = {}
+    for d in documents:
+        if d.label in seen:
+            raise StanceError(f"two articles are labelled {d.label!r}; give them different labels")
+        seen[d.label] = d
+    texts: dict[str, str] = {}
+    for d in documents:
+        key = " ".join(d.text.split())
+        if key in texts:
+            raise StanceError(f"{texts[key]} and {d.label} are the same text; compare different articles")
+        texts[key] = d.label
+    _require_english(documents)
+
+
+def _require_english(documents: Sequence[Document]) -> None:
+    """Refuse non-English text (the embedded models are English); a hook the inputs stage fills."""
+
+
+def _language(document: Document) -> str | None:
+    return None
+
+
+def _check_parties(
+    articles: list[ParsedArticle], found: list[FoundParty], specs: Sequence[PartySpec], only_given: bool
+) -> None:
+    """One line when nothing can be compared: no party at all, or none named by two articles."""
+    named = [p for p in found if p.mentions]
+    if not named:
+        if specs:
+            given = ", ".join(s.name for s in specs)[:160]
+            raise StanceError(f"none of the given parties ({given}) is named in any article")
+        raise StanceError("no parties (people, organisations, countries) found in any article; name the parties")
+    if any(len({m.article for m in p.mentions}) >= 2 for p in named):
+        return
+    lists = []
+    for i, art in enumerate(articles):
+        names = ", ".join(p.name for p in named if {m.article for m in p.mentions} == {i})[:120]
+        lists.append(f"{art.label}: {names or 'none'}")
+    raise StanceError(
+        f"no party is named in two of the articles ({'; '.join(lists)}); are they about the same event? "
+        "Name the parties and their other names to match them"
+    )
+
+
+class _Clock:
+    """Adds each stage's wall time to a caller's dict and tells a progress callback."""
+
+    def __init__(self, sink: dict[str, float] | None, progress: Progress | None = None) -> None:
         self.sink = sink
+        self.progress = progress
+        self.step = 0
 
     @contextmanager
     def __call__(self, stage: str) -> Iterator[None]:
+        if self.progress is not None:
+            self.progress(stage, self.step, len(STAGES))
         start = time.perf_counter()
         yield
+        self.step += 1
         if self.sink is not None:
             self.sink[stage] = self.sink.get(stage, 0.0) + time.perf_counter() - start
 
-
-def _kept_ids(article: ParsedArticle) -> list[int]:
-    return [s.id for s in article.sentences if s.dropped is None]
+    def done(self) -> None:
+        if self.progress is not None:
+            self.progress("done", len(STAGES), len(STAGES))
 
 
 def _kept_texts(article: ParsedArticle) -> list[str]:
@@ -147,75 +227,3 @@ def mention_target(sentence: str, mention: FoundMention | Mention, party: str) -
     """What the model is asked about one mention: a name as written, a pronoun or epithet
     by the party's name."""
     return Target(sentence, mention.start, mention.end, None if mention.kind == "name" else party)
-
-
-def sentence_scores(mentions: Sequence[Mention], label: str, voice: str | None = None) -> dict[int, float]:
-    """Per sentence, the mean score of the party's mentions in it: the unit every average
-    and interval is taken over, so a sentence naming a party twice counts once."""
-    by_sentence: dict[int, list[float]] = defaultdict(list)
-    for m in mentions:
-        if m.article == label and (voice is None or m.voice == voice):
-            by_sentence[m.sentence].append(m.score)
-    return {sid: fmean(v) for sid, v in by_sentence.items()}
-
-
-def _party(found: FoundParty, mentions, descriptors, label_a: str, label_b: str) -> Party:
-    stance, by_voice, per_sentence = {}, {}, {}
-    for label in (label_a, label_b):
-        scores = sentence_scores(mentions, label)
-        if not scores:
-            continue
-        per_sentence[label] = list(scores.values())
-        stance[label] = aggregate.summarise(per_sentence[label])
-        by_voice[label] = {
-            voice: aggregate.summarise(list(v.values()))
-            for voice in ("own", "quoted")
-            if (v := sentence_scores(mentions, label, voice))
-        }
-    difference = None
-    if len(stance) == 2:
-        difference = aggregate.difference(
-            label_a,
-            per_sentence[label_a],
-            label_b,
-            per_sentence[label_b],
-            found.name,
-        )
-    return Party(
-        name=found.name,
-        aliases=list(found.aliases),
-        stance=stance,
-        stance_by_voice=by_voice,
-        difference=difference,
-        descriptors=descriptors,
-        descriptors_only=framing.only_in(descriptors),
-        mentions=mentions,
-        entity_type=found.entity_type,
-    )
-
-
-def _alignment(articles, pairs, only_a, only_b, parties: list[Party]) -> Alignment:
-    """Map list positions back to sentence ids, attach per-party stance gaps to aligned
-    pairs, and rank unmatched sentences by how much they say about the parties."""
-    ids = [_kept_ids(a) for a in articles]
-    labels = [a.label for a in articles]
-    per_sentence = [{p.name: sentence_scores(p.mentions, label) for p in parties} for label in labels]
-    aligned = []
-    for i, j, sim in pairs:
-        a, b = ids[0][i], ids[1][j]
-        gaps = [
-            PartyGap(p.name, per_sentence[0][p.name][a], per_sentence[1][p.name][b])
-            for p in parties
-            if a in per_sentence[0][p.name] and b in per_sentence[1][p.name]
-        ]
-        aligned.append(AlignedPair(a=a, b=b, similarity=round(float(sim), 4), gaps=gaps))
-
-    def weight(side: int, sid: int) -> tuple[int, float]:
-        hits = [s[sid] for s in per_sentence[side].values() if sid in s]
-        return len(hits), max((abs(x) for x in hits), default=0.0)
-
-    only_in = {
-        labels[side]: sorted((ids[side][k] for k in unmatched), key=lambda s, side=side: weight(side, s), reverse=True)
-        for side, unmatched in ((0, only_a), (1, only_b))
-    }
-    return Alignment(pairs=aligned, only_in=only_in, threshold=alignment.THRESHOLD)

@@ -1,14 +1,17 @@
-"""The result of a comparison: plain data that every renderer reads and nothing else writes.
+"""The result of a comparison of two or more articles: plain data that every renderer reads
+and nothing else writes.
 
-``compare()`` builds one :class:`Comparison`; the terminal, JSON and HTML renderers only
-read it. ``to_dict()`` gives the JSON form documented in the README (``SCHEMA_VERSION``).
+:func:`stance.pipeline.analyse` builds one :class:`Comparison`; the terminal, JSON and HTML
+renderers only read it. ``to_dict()`` gives the JSON form documented in the README
+(``SCHEMA_VERSION``). Two articles are the special case of N: nothing here assumes two.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import asdict, dataclass, field
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "2.0"
 
 
 @dataclass(frozen=True)
@@ -24,9 +27,16 @@ class Sentence:
 
 @dataclass(frozen=True)
 class Article:
+    """One outlet's article; ``path`` is the file or URL it came from, ``language`` an
+    ISO 639-1 code (None when not detected)."""
+
     label: str
     path: str | None
     sentences: list[Sentence]
+    title: str | None = None
+    date: str | None = None
+    site: str | None = None
+    language: str | None = None
 
 
 @dataclass(frozen=True)
@@ -75,10 +85,11 @@ class Judgment:
 
 @dataclass(frozen=True)
 class Difference:
-    """Mean stance of ``b`` minus that of ``a``, with its interval.
+    """Mean stance of ``b`` minus that of ``a``, with its interval and the sentence counts.
 
-    ``verdict`` is a plain-words sentence only when the interval excludes zero and each
-    side rests on at least two sentences; otherwise ``None``.
+    ``a`` is an article label, or ``"others"`` for the pooled sentences of every other
+    outlet. ``verdict`` is a plain-words sentence only when the interval excludes zero and
+    each side rests on at least two sentences; otherwise ``None``.
     """
 
     a: str
@@ -87,6 +98,8 @@ class Difference:
     low: float
     high: float
     verdict: str | None
+    n_a: int
+    n_b: int
 
 
 @dataclass(frozen=True)
@@ -102,16 +115,37 @@ class Descriptor:
 class Party:
     name: str
     aliases: list[str]
+    entity_type: str
     #: Article label -> summary over all sentences, absent when that outlet never mentions it.
     stance: dict[str, Summary]
     #: Article label -> voice ("own" / "quoted") -> summary.
     stance_by_voice: dict[str, dict[str, Summary]]
-    difference: Difference | None
+    #: Article label -> how that article treats the party as a whole.
+    judgment: dict[str, Judgment]
+    #: Every pair of outlets that both mention the party, in article order.
+    pairs: list[Difference]
+    #: Article label -> that outlet against the pooled sentences of the others (``a == "others"``).
+    versus_others: dict[str, Difference]
     descriptors: dict[str, list[Descriptor]]
     #: Article label -> descriptor texts that only this outlet uses for the party.
     descriptors_only: dict[str, list[str]]
     mentions: list[Mention]
-    entity_type: str = ""
+
+    @property
+    def difference(self) -> Difference | None:
+        """The one pair's difference when exactly two outlets mention the party and there are
+        no others to compare with (the two-article case); else None."""
+        return self.pairs[0] if len(self.pairs) == 1 and len(self.versus_others) == 2 else None
+
+    @property
+    def spread(self) -> float:
+        """The largest distance of one outlet from the others: what ranks the parties."""
+        return max((abs(d.mean) for d in self.versus_others.values()), default=0.0)
+
+    @property
+    def fewest(self) -> int:
+        """Sentences of the outlet that mentions the party least (0 when none does)."""
+        return min((s.n for s in self.stance.values()), default=0)
 
 
 @dataclass(frozen=True)
@@ -129,16 +163,21 @@ class PartyGap:
 
 @dataclass(frozen=True)
 class AlignedPair:
-    a: int
-    b: int
+    """Sentence ``a_sentence`` of article ``a`` says what ``b_sentence`` of ``b`` says."""
+
+    a: str
+    a_sentence: int
+    b: str
+    b_sentence: int
     similarity: float
     gaps: list[PartyGap] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
 class Alignment:
+    #: Aligned sentences of every pair of articles, in article order.
     pairs: list[AlignedPair]
-    #: Article label -> ids of sentences with no counterpart in the other article,
+    #: Article label -> ids of sentences no other article has a counterpart for,
     #: most important first (most party mentions, strongest stance).
     only_in: dict[str, list[int]]
     threshold: float
@@ -147,10 +186,15 @@ class Alignment:
 @dataclass(frozen=True)
 class Comparison:
     articles: list[Article]
+    #: In the order every renderer shows them (:meth:`ranked_parties`).
     parties: list[Party]
     alignment: Alignment
     model: str
     schema_version: str = SCHEMA_VERSION
+
+    @property
+    def labels(self) -> list[str]:
+        return [a.label for a in self.articles]
 
     def to_dict(self) -> dict:
         """The JSON form: dataclasses as objects, with each descriptor list as plain strings
@@ -164,19 +208,32 @@ class Comparison:
                 raw_gap["gap"] = gap.gap
         return data
 
+    def to_json(self, indent: int | None = 2) -> str:
+        """The JSON document ``stance compare --json`` prints (schema in the README)."""
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
+
+    def __repr__(self) -> str:
+        mentions = sum(len(p.mentions) for p in self.parties)
+        return (
+            f"<Comparison of {len(self.articles)} articles ({', '.join(map(repr, self.labels))}): "
+            f"{len(self.parties)} parties, {mentions} mentions, {len(self.alignment.pairs)} aligned pairs; "
+            f"model {self.model!r}>"
+        )
+
     def article(self, label: str) -> Article:
         return next(a for a in self.articles if a.label == label)
 
     def ranked_parties(self) -> list[Party]:
-        """Parties in reading order for every renderer: compared on at least two sentences
-        per outlet, largest difference first; then compared on a single sentence somewhere
-        (their difference means little); then named by one outlet, most mentioned first."""
+        """Parties in reading order for every renderer: named by at least two outlets on at
+        least two sentences each, the one where an outlet stands furthest from the others
+        first; then compared on a single sentence somewhere (their difference means little);
+        then named by one outlet, most mentioned first; then given but found nowhere."""
+        return sorted(self.parties, key=rank_key)
 
-        def key(party: Party) -> tuple[int, float, str]:
-            d = party.difference
-            if d is None:
-                return (2, -sum(s.n for s in party.stance.values()), party.name.casefold())
-            thin = min(s.n for s in party.stance.values()) < 2
-            return (int(thin), -abs(d.mean), party.name.casefold())
 
-        return sorted(self.parties, key=key)
+def rank_key(party: Party) -> tuple[int, float, str]:
+    """Sort key of :meth:`Comparison.ranked_parties`."""
+    if len(party.stance) < 2:
+        group = 2 if party.stance else 3
+        return (group, -sum(s.n for s in party.stance.values()), party.name.casefold())
+    return (int(party.fewest < 2), -party.spread, party.name.casefold())

@@ -16,137 +16,49 @@ words about someone else on the party's account.
 
 from __future__ import annotations
 
-import functools
 import itertools
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from nicknames import NickNamer
 from spacy.tokens import Doc, Span, Token
 
 from stance.errors import StanceError
+from stance.parties.names import MIDDLE_INITIAL, PARTICLE, compact, fold, normalise, same_person_by_nickname
+from stance.parties.titles import (
+    ROLE_NOUNS,
+    ROLE_SUFFIX,
+    TITLE_ANYWHERE,
+    TITLE_BEFORE,
+    TITLE_PREFIX,
+    TITLE_SUFFIX,
+    TITLES,
+)
 from stance.sentences import ParsedArticle, nlp, quote_ranges
+
+__all__ = [
+    "LABELS",
+    "TITLES",
+    "TITLE_ANYWHERE",
+    "TITLE_BEFORE",
+    "FoundMention",
+    "FoundParty",
+    "PartySpec",
+    "compact",
+    "find_parties",
+    "fold",
+    "name_span",
+    "normalise",
+]
 
 #: spaCy labels that name parties an outlet can take a stance toward.
 LABELS = ("PERSON", "ORG", "GPE", "NORP")
 
-#: Titles and ranks written before a name. They are not part of the name ("General
-#: Haftar" is Haftar) but say how an outlet presents the person (see framing).
-TITLES = (
-    "Secretary of State",
-    "Secretary-General",
-    "Secretary General",
-    "Deputy Prime Minister",
-    "Prime Minister",
-    "Foreign Minister",
-    "Defence Minister",
-    "Defense Minister",
-    "Interior Minister",
-    "Finance Minister",
-    "Minister",
-    "Vice President",
-    "Vice-President",
-    "President",
-    "President-elect",
-    "Chancellor",
-    "Premier",
-    "Crown Prince",
-    "King",
-    "Queen",
-    "Prince",
-    "Princess",
-    "Emperor",
-    "Sheikh",
-    "Emir",
-    "Sultan",
-    "Field Marshal",
-    "Marshal",
-    "Lieutenant General",
-    "Lt. Gen.",
-    "Major General",
-    "Maj. Gen.",
-    "Brigadier General",
-    "Brig. Gen.",
-    "General",
-    "Gen.",
-    "Colonel",
-    "Col.",
-    "Lieutenant",
-    "Lt.",
-    "Captain",
-    "Capt.",
-    "Major",
-    "Maj.",
-    "Admiral",
-    "Adm.",
-    "Commander",
-    "Sergeant",
-    "Sgt.",
-    "Dr.",
-    "Dr",
-    "Mr.",
-    "Mr",
-    "Mrs.",
-    "Mrs",
-    "Ms.",
-    "Ms",
-    "Sir",
-    "Dame",
-    "Lord",
-    "Lady",
-    "Senator",
-    "Sen.",
-    "Rep.",
-    "Representative",
-    "Congressman",
-    "Congresswoman",
-    "Governor",
-    "Gov.",
-    "Mayor",
-    "Sheriff",
-    "Judge",
-    "Justice",
-    "Chief Justice",
-    "Ambassador",
-    "Pope",
-    "Cardinal",
-    "Archbishop",
-    "Bishop",
-    "Rabbi",
-    "Imam",
-    "Ayatollah",
-    "Spokesperson",
-    "Spokesman",
-    "Spokeswoman",
-    "Speaker",
-    "Chairman",
-    "Chairwoman",
-    "Secretary",
-    "Special Representative",
-    "Special Envoy",
-    "Envoy",
-    "Director",
-    "Chief Executive",
-    "CEO",
-)
-_TITLE = "|".join(re.escape(title) for title in sorted(TITLES, key=len, reverse=True))
-TITLE_ANYWHERE = re.compile(rf"(?<![\w-])(?:{_TITLE})(?![\w-])")
-_TITLE_PREFIX = re.compile(rf"^(?:(?:{_TITLE})\s+)+")
-_TITLE_SUFFIX = re.compile(rf"(?:\s+(?:{_TITLE}))+$")
-#: Titles ending right before a name: "President " in "... President Donald Trump", also chained
-#: with "of the" ("Special Representative of the Secretary-General ").
-TITLE_BEFORE = re.compile(rf"(?<![\w-])((?:{_TITLE})(?:\s+(?:of\s+(?:the\s+)?)?(?:{_TITLE}))*)\s+$")
-
 #: Words joining several people in one entity ("Sasha and Malia Obama"): such a name is
 #: no one person, so "Obama" alone must not join it.
 _COORDINATED = frozenset({"and", "&"})
-_MIDDLE_INITIAL = re.compile(r"(?<=\w) \w\. (?=\w)")
 _FUNCTION_WORDS = frozenset({"of", "the", "and", "for", "on", "in", "at", "to", "a", "an", "de", "du", "la", "le"})
-#: Arabic and other name particles glued with a hyphen: "al-Sarraj" is also "Sarraj".
-_PARTICLE = re.compile(r"^(?:al|el|ad|an|ar|as|ash|at|az|ibn|bin|ben|abu)-", re.IGNORECASE)
 _ACRONYM = re.compile(r"[A-Z]{2,6}|(?:[A-Z]\.){2,6}")
 _DEFINED_ACRONYM = re.compile(r"\s*\(\s*([A-Z][A-Za-z.&]{1,9})\s*\)")
 
@@ -160,84 +72,6 @@ _PRONOUNS = frozenset({"he", "him", "his", "himself", "she", "her", "hers", "her
 _REFLEXIVES = frozenset({"himself", "herself"})
 _SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 _RELATIVE_PRONOUNS = frozenset({"who", "that", "which", "whom"})
-#: Generic English nouns for a person's role; "the <noun>" may stand for a person named
-#: nearby. Nouns ending in -man/-woman (chairman, strongman) count as well.
-_ROLE_NOUNS = frozenset(
-    {
-        "leader",
-        "president",
-        "premier",
-        "minister",
-        "chancellor",
-        "general",
-        "commander",
-        "chief",
-        "official",
-        "tycoon",
-        "billionaire",
-        "mogul",
-        "magnate",
-        "dictator",
-        "autocrat",
-        "despot",
-        "ruler",
-        "king",
-        "queen",
-        "prince",
-        "princess",
-        "monarch",
-        "emir",
-        "sheikh",
-        "sultan",
-        "envoy",
-        "diplomat",
-        "ambassador",
-        "politician",
-        "lawmaker",
-        "senator",
-        "governor",
-        "mayor",
-        "candidate",
-        "nominee",
-        "incumbent",
-        "challenger",
-        "founder",
-        "executive",
-        "warlord",
-        "marshal",
-        "colonel",
-        "activist",
-        "dissident",
-        "cleric",
-        "preacher",
-        "secretary",
-        "director",
-        "veteran",
-        "head",
-        "spokesperson",
-        "populist",
-        "strongman",
-        "man",
-        "woman",
-        "actor",
-        "star",
-        "coach",
-        "owner",
-        "prosecutor",
-        "judge",
-        "defendant",
-        "suspect",
-        "opponent",
-        "rival",
-        "ally",
-        "successor",
-        "predecessor",
-        "reformer",
-        "hardliner",
-        "nationalist",
-    }
-)
-_ROLE_SUFFIX = re.compile(r"[a-z]{3,}(?:man|woman)")
 
 
 @dataclass(frozen=True)
@@ -303,28 +137,6 @@ def find_parties(
     finder.resolve_references(parties)
     found = [FoundParty(party.name, party.aliases, party.entity_type, finder.mentions(party)) for party in parties]
     return sorted(found, key=lambda party: -len(party.mentions))
-
-
-def normalise(name: str) -> str:
-    """The comparison key of a name: no possessive, "the", title, dots in acronyms, accents
-    ("Raúl" is "Raul": outlets differ) or case."""
-    name = " ".join(fold(name).replace("’", "'").replace("‘", "'").split())
-    name = re.sub(r"'s?$", "", name)
-    name = re.sub(r"^[Tt]he\s+", "", name)
-    name = _TITLE_PREFIX.sub("", name) or name
-    if re.fullmatch(r"(?:[A-Z]\.){2,}", name):
-        name = name.replace(".", "")
-    return name.casefold()
-
-
-def fold(text: str) -> str:
-    """``text`` without accents, one character for one, so offsets still point into it."""
-    return "".join(unicodedata.normalize("NFKD", ch)[0] for ch in text)
-
-
-def compact(key: str) -> str:
-    """A name key without spaces, hyphens or dots: "Walmart" is "Wal-Mart"."""
-    return re.sub(r"[\W_]+", "", key)
 
 
 @dataclass
@@ -463,7 +275,7 @@ class _Finder:
                 if self.groups[key[:-1]].label == "NORP":
                     self.union(key, key[:-1])
         for key in keys:
-            plain = _MIDDLE_INITIAL.sub(" ", key)
+            plain = MIDDLE_INITIAL.sub(" ", key)
             if plain != key and plain in self.groups and "PERSON" in self.groups[key].labels:
                 self.union(key, plain)
         people = [
@@ -472,7 +284,7 @@ class _Finder:
             if self.groups[key].label == "PERSON" and len(key.split()) > 1 and not _COORDINATED & set(key.split())
         ]
         for key, other in itertools.combinations(people, 2):
-            if _same_person_by_nickname(key, other):
+            if same_person_by_nickname(key, other):
                 self.union(key, other)
         for key in keys:
             group = self.groups[key]
@@ -543,7 +355,7 @@ class _Finder:
         same = [k for k in self.groups if k.split()[-1] == words[-1] and self.groups[k].labels]
         roots = {self.find(k) for k in same}
         if len(roots) > 1:
-            roots = {self.find(k) for k in same if k.split()[0] == words[0] or _same_person_by_nickname(k, key)}
+            roots = {self.find(k) for k in same if k.split()[0] == words[0] or same_person_by_nickname(k, key)}
         if not roots and words[-1] in self.groups and self.groups[words[-1]].labels:
             roots = {self.find(words[-1])}
         return [roots.pop()] if len(roots) == 1 else []
@@ -753,14 +565,14 @@ def _surnames(parties: list[_Party]) -> list[tuple[str, _Party]]:
             owners.setdefault(normalise(name), set()).add(p)
             words = name.split()
             if party.entity_type == "PERSON" and len(words) > 1:
-                for surname in {words[-1], _PARTICLE.sub("", words[-1])}:
+                for surname in {words[-1], PARTICLE.sub("", words[-1])}:
                     owners.setdefault(normalise(surname), set()).add(p)
     found = []
     for p, party in enumerate(parties):
         words = party.name.split()
         if party.entity_type != "PERSON" or len(words) < 2:
             continue
-        for surname in dict.fromkeys([words[-1], _PARTICLE.sub("", words[-1])]):
+        for surname in dict.fromkeys([words[-1], PARTICLE.sub("", words[-1])]):
             if len(surname) > 2 and surname[0].isupper() and owners[normalise(surname)] == {p}:
                 if not TITLE_ANYWHERE.fullmatch(surname):
                     found.append((surname, party))
@@ -786,13 +598,13 @@ def name_span(ent: Span) -> Span | None:
     if start >= end:
         return None
     end = _hyphenated_end(doc, end)
-    prefix = _TITLE_PREFIX.match(doc[start:end].text)
+    prefix = TITLE_PREFIX.match(doc[start:end].text)
     if prefix:
         cut = doc[start].idx + prefix.end()
         while start < end and doc[start].idx < cut:
             start += 1
     if start < end:
-        suffix = _TITLE_SUFFIX.search(doc[start:end].text)
+        suffix = TITLE_SUFFIX.search(doc[start:end].text)
         if suffix:
             cut = doc[start].idx + suffix.start()
             new_end = end
@@ -840,24 +652,7 @@ def _leading_the(ent: Span) -> int:
 def _name_words(key: str) -> set[str]:
     """Words of a name, with particles also dropped: "fayez al-sarraj" has "sarraj"."""
     words = set(key.split())
-    return words | {_PARTICLE.sub("", word) for word in words}
-
-
-def _same_person_by_nickname(a: str, b: str) -> bool:
-    """Whether two person name keys differ only in a first name that is a common nickname
-    of the other ("dick blumenthal" / "richard blumenthal"; not "liz" / "mary cheney").
-    Middle initials are ignored; the nickname list is the curated ``nicknames`` dataset."""
-    first_a, *rest_a = _MIDDLE_INITIAL.sub(" ", a).split()
-    first_b, *rest_b = _MIDDLE_INITIAL.sub(" ", b).split()
-    if rest_a != rest_b or first_a == first_b:
-        return False
-    names = _nicknamer()
-    return first_b in names.nicknames_of(first_a) or first_a in names.nicknames_of(first_b)
-
-
-@functools.cache
-def _nicknamer() -> NickNamer:
-    return NickNamer()
+    return words | {PARTICLE.sub("", word) for word in words}
 
 
 def _initials(name: str) -> str:
@@ -886,7 +681,7 @@ def _epithet(token: Token) -> Span | None:
     if token.tag_ != "NN" or token.ent_type_ or token.dep_ in ("compound", "appos", "attr"):
         return None
     lemma = token.lemma_.lower()
-    if lemma not in _ROLE_NOUNS and not _ROLE_SUFFIX.fullmatch(lemma):
+    if lemma not in ROLE_NOUNS and not ROLE_SUFFIX.fullmatch(lemma):
         return None
     det = [child for child in token.lefts if child.dep_ == "det"]
     if not det or det[0].lower_ != "the":

@@ -1,0 +1,184 @@
+"""``DIR/report.html``: the study at a glance, read only from the finished tables.
+
+An outlet × party grid (colour = mean stance, with its counts and interval), then per
+party each outlet's distinctive descriptors and its most negative and most positive
+sentences, then the events with links to their own comparison pages. Like the compare
+report, the page is self-contained (a Content-Security-Policy forbids every fetch) and all
+text goes through Jinja2's autoescaping; Python prepares plain view rows, the template
+only lays them out.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyarrow as pa
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from stance.render.html import TONES
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+_ENV = Environment(
+    loader=FileSystemLoader(TEMPLATES),
+    autoescape=True,
+    undefined=StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+_ENV.filters["signed"] = lambda x: f"{x:+.2f}".replace("-", "\u2212")
+
+#: Parties shown in the grid and in the per-party sections, most covered first.
+MAX_PARTIES = 40
+#: Distinctive descriptors shown per outlet and party.
+MAX_DESCRIPTORS = 8
+#: Events listed with errors in the page (all are in the errors table).
+MAX_ERRORS = 100
+
+
+@dataclass(frozen=True)
+class EventLink:
+    name: str
+    #: Relative link to the event's comparison page, None when the event failed.
+    href: str | None
+    outlets: list[str]
+    articles: int
+    errors: int
+
+
+@dataclass(frozen=True)
+class Cell:
+    mean: float
+    low: float
+    high: float
+    n_sentences: int
+    n_events: int
+    tone: str
+
+
+@dataclass(frozen=True)
+class Quote:
+    text: str
+    score: float
+    event: str
+    tone: str
+
+
+@dataclass(frozen=True)
+class OutletView:
+    outlet: str
+    cell: Cell | None
+    descriptors: list[tuple[str, int]]
+    most_negative: Quote | None
+    most_positive: Quote | None
+
+
+@dataclass(frozen=True)
+class PartyView:
+    name: str
+    anchor: str
+    entity_type: str
+    sentences: int
+    outlets: list[OutletView]
+    verdicts: list[str]
+
+
+def tone(score: float) -> str:
+    """The compare report's colour class of a signed score."""
+    return next((name for name, bound in TONES if score < bound), "pos2")
+
+
+def render(tables: dict[str, pa.Table], events: list[EventLink], model: str | None) -> str:
+    articles = tables["articles"].to_pylist()
+    outlet_parties = tables["outlet_parties"].to_pylist()
+    outlets = sorted({r["outlet"] for r in articles}, key=str.casefold)
+    coverage: Counter[str] = Counter()
+    for r in outlet_parties:
+        coverage[r["party"]] += r["n_sentences"]
+    ranked = sorted(coverage, key=lambda p: (-coverage[p], p.casefold()))[:MAX_PARTIES]
+    cells = {(r["outlet"], r["party"]): r for r in outlet_parties}
+    descriptors = _distinctive(tables["descriptors"].to_pylist())
+    quotes = _extremes(tables["mentions"].to_pylist())
+    parties = []
+    for index, party in enumerate(ranked):
+        views = []
+        for outlet in outlets:
+            row = cells.get((outlet, party))
+            cell = None
+            if row:
+                cell = Cell(
+                    row["mean"], row["low"], row["high"], row["n_sentences"], row["n_events"], tone(row["mean"])
+                )
+            low, high = quotes.get((outlet, party), (None, None))
+            views.append(OutletView(outlet, cell, descriptors.get((outlet, party), []), low, high))
+        verdicts = [cells[(o, party)]["vs_others_verdict"] for o in outlets if (o, party) in cells]
+        parties.append(
+            PartyView(
+                name=party,
+                anchor=f"party-{index}",
+                entity_type=next(r["entity_type"] for r in outlet_parties if r["party"] == party),
+                sentences=coverage[party],
+                outlets=views,
+                verdicts=[v for v in verdicts if v],
+            )
+        )
+    return _ENV.get_template("study.html.j2").render(
+        outlets=outlets,
+        parties=parties,
+        all_parties=len(coverage),
+        events=events,
+        n_articles=len(articles),
+        errors=tables["errors"].to_pylist()[:MAX_ERRORS],
+        n_errors=tables["errors"].num_rows,
+        model=model,
+    )
+
+
+def write(out: Path, tables: dict[str, pa.Table], events: list[EventLink], model: str | None) -> Path:
+    """Write ``out/report.html`` through a temporary file and a rename."""
+    path = Path(out) / "report.html"
+    tmp = path.with_name(f".report.html.{os.getpid()}.tmp")
+    tmp.write_text(render(tables, events, model), encoding="utf-8")
+    os.replace(tmp, path)
+    return path
+
+
+def _distinctive(rows: list[dict]) -> dict[tuple[str, str], list[tuple[str, int]]]:
+    """Per (outlet, party): descriptors no other outlet uses for that party anywhere in the
+    corpus (compared case-insensitively), most used first."""
+    used: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+    outlets_of: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for r in rows:
+        word = r["descriptor"].casefold()
+        used[(r["outlet"], r["party"])][word] += 1
+        outlets_of[(r["party"], word)].add(r["outlet"])
+    return {
+        (outlet, party): sorted(
+            ((w, n) for w, n in counts.items() if outlets_of[(party, w)] == {outlet}),
+            key=lambda wn: (-wn[1], wn[0]),
+        )[:MAX_DESCRIPTORS]
+        for (outlet, party), counts in used.items()
+    }
+
+
+def _extremes(rows: list[dict]) -> dict[tuple[str, str], tuple[Quote | None, Quote | None]]:
+    """Per (outlet, party): its most negative and most positive sentence (a sentence's
+    score is the mean over its mentions of the party), each only when it leans that way."""
+    per_sentence: dict[tuple[str, str, str, str, int], list[float]] = defaultdict(list)
+    texts = {}
+    for r in rows:
+        key = (r["outlet"], r["party"], r["event"], r["article_id"], r["sentence"])
+        per_sentence[key].append(r["score"])
+        texts[key] = r["sentence_text"]
+    best: dict[tuple[str, str], list[Quote | None]] = defaultdict(lambda: [None, None])
+    for key in sorted(per_sentence):
+        score = sum(per_sentence[key]) / len(per_sentence[key])
+        quote = Quote(texts[key], score, key[2], tone(score))
+        slot = best[key[:2]]
+        if score < 0 and (slot[0] is None or score < slot[0].score):
+            slot[0] = quote
+        if score > 0 and (slot[1] is None or score > slot[1].score):
+            slot[1] = quote
+    return {k: (v[0], v[1]) for k, v in best.items()}
