@@ -1,0 +1,113 @@
+"""Study throughput on one machine and on Ray: articles per minute for a fixed corpus.
+
+The corpus is the first 20 BASIL events (by year, then triplet id), each told by three
+outlets: 60 full-length articles. Each configuration runs as a fresh process, the way a
+user runs ``stance study``, so each pays its own start-up (imports, model loads in every
+worker, a local Ray instance) and its own store (a new output folder):
+
+- one process (the local engine; torch uses every core);
+- ``--workers N``: N processes, each with its share of the cores as torch threads;
+- ``--engine ray --workers N``: a local Ray instance with N one-CPU actors.
+
+Efficiency is the speed-up over one process divided by N (the ideal is N times one process).
+The load average is printed before each run: on a machine shared with other jobs the
+figures say as much about the neighbours as about stance, so repeat them (``--repeat``).
+
+    python benchmarks/scaling.py [--data ../shared/data] [--workers 2] [--repeat 1]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+EVENTS = 20
+#: CPU features that decide how fast the models run (vector width, bf16, int8 dot products).
+FEATURES = ("avx2", "fma", "avx512f", "avx512_vnni", "avx_vnni", "avx512_bf16", "amx_bf16", "amx_int8")
+
+#: Runs one configuration in a fresh interpreter and prints its summary as JSON.
+ONE_RUN = """
+import json, sys
+from stance.study import study
+s = study(sys.argv[1], sys.argv[2], engine=sys.argv[3], workers=int(sys.argv[4]) or None)
+print(json.dumps({"articles": s.articles, "errors": s.errors, "seconds": s.seconds,
+                  "articles_per_minute": s.articles_per_minute}))
+"""
+
+
+def cpu() -> str:
+    """The CPU model, core count and which of :data:`FEATURES` it has."""
+    model, flags = platform.processor() or "unknown CPU", set()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            key, _, value = line.partition(":")
+            if key.strip() == "model name":
+                model = value.strip()
+            elif key.strip() == "flags":
+                flags = set(value.split())
+    except OSError:
+        pass
+    have = [f for f in FEATURES if f in flags] or ["none of " + ", ".join(FEATURES)]
+    return f"{model}, {len(os.sched_getaffinity(0))} cores; features: {' '.join(have)}"
+
+
+def write_corpus(data: Path, path: Path) -> Path:
+    from stance.study.demo import basil_rows, write_csv
+
+    rows = basil_rows(data / "basil", events=EVENTS)
+    if len(rows) != 3 * EVENTS:
+        raise SystemExit(f"{data / 'basil'}: expected {3 * EVENTS} articles, found {len(rows)}")
+    return write_csv(rows, path)
+
+
+def run(corpus: Path, engine: str, workers: int, scratch: Path) -> dict:
+    out = Path(tempfile.mkdtemp(prefix=f"{engine}-", dir=scratch))
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+    command = [sys.executable, "-c", ONE_RUN, str(corpus), str(out), engine, str(workers)]
+    done = subprocess.run(command, env=env, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise SystemExit(f"{engine} ×{workers} failed:\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data", help="folder holding basil/")
+    parser.add_argument("--workers", type=int, default=2, help="processes / Ray actors to compare with one process")
+    parser.add_argument("--repeat", type=int, default=1, help="runs of each configuration")
+    parser.add_argument("--no-ray", action="store_true", help="skip the Ray configuration")
+    args = parser.parse_args()
+    n = args.workers
+    configs = [("one process", "local", 0), (f"--workers {n}", "workers", n)]
+    if not args.no_ray:
+        configs.append((f"Ray, {n} actors", "ray", n))
+    with tempfile.TemporaryDirectory(prefix="stance-scaling-") as tmp:
+        scratch = Path(tmp)
+        corpus = write_corpus(args.data, scratch / "corpus.csv")
+        print(f"study scaling: {3 * EVENTS} BASIL articles ({EVENTS} events × 3 outlets), {cpu()}")
+        base: float | None = None
+        for name, engine, workers in configs:
+            speeds = []
+            for attempt in range(args.repeat):
+                load = os.getloadavg()[0]
+                result = run(corpus, engine, workers, scratch)
+                speeds.append(apm := result["articles_per_minute"])
+                line = (
+                    f"  {name:16} {apm:6.1f} articles/min  ({result['articles']} articles, {result['errors']} errors, "
+                    f"{result['seconds']:.0f} s; load before {load:.1f})"
+                )
+                if base:
+                    line += f"  speed-up {apm / base:.2f}×, efficiency {apm / base / workers:.0%} of ideal"
+                print(line + (f"  [run {attempt + 1}]" if args.repeat > 1 else ""), flush=True)
+            base = base or sum(speeds) / len(speeds)
+
+
+if __name__ == "__main__":
+    main()
