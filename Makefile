@@ -37,3 +37,11 @@ lint: install
 
 clean:
 	rm -rf $(VENV) report.html .pytest_cache
+
+# A study of all 50 BASIL events (150 articles by Fox News, the New York Times and HuffPost),
+# from a CSV written the way a user would bring one; rerunning it resumes where it stopped.
+STUDY_OUT ?= study-demo
+.PHONY: study-demo
+study-demo: install
+	$(BIN)/python -m stance.study.demo $(DATA)/basil $(STUDY_OUT)/basil.csv
+	$(BIN)/stance study $(STUDY_OUT)/basil.csv --out $(STUDY_OUT)

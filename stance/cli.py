@@ -76,7 +76,7 @@ def compare(
 ) -> None:
     """Compare two articles: stance per party, descriptors, shared and one-sided content."""
     try:
-        from stance.loading import read_text
+        from stance.inputs.text import read_text
         from stance.parties import PartySpec
         from stance.pipeline import compare as run_compare
 
@@ -131,7 +131,7 @@ def score(
     """Score each sentence that mentions a party: stance probabilities and signed score."""
     try:
         from stance.annotate import score_article
-        from stance.loading import read_text
+        from stance.inputs.text import read_text
         from stance.parties import PartySpec
 
         result = score_article(

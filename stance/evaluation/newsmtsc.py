@@ -31,7 +31,7 @@ def load(path: str | Path) -> list[LabelledTarget]:
     Every line is checked as JSON first, so a bad file gets one line naming the first bad
     line instead of ``datasets``' multi-line error.
     """
-    from stance.loading import read_text
+    from stance.inputs.text import read_text
 
     file = Path(path)
     for number, line in enumerate(read_text(file).splitlines(), 1):

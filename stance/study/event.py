@@ -100,17 +100,20 @@ def run_event(task: EventTask) -> EventOutput:
 def _document(entry: Entry):
     """The entry as a :class:`stance.inputs.Document` labelled with its outlet."""
     from stance import inputs
+    from stance.language import require_english
 
     if entry.problem:
         raise StanceError(entry.problem)
     if entry.kind == "text":
-        if not entry.source.strip():
-            raise StanceError("the text is empty")
-        doc = inputs.Document(text=entry.source, label=entry.outlet)
+        doc = inputs.finish(inputs.Document(text=entry.source, label=entry.outlet))
     else:
         doc = inputs.read(entry.source)
-        if not doc.text.strip():
-            raise StanceError(f"{entry.source}: no article text")
+    where = entry.source if entry.kind != "text" else f"{entry.event}/{entry.outlet}"
+    if not doc.text.strip():
+        raise StanceError(f"{where}: no article text")
+    # Refused here rather than by the pipeline, so that one foreign article is one error
+    # row and the event's other articles are still compared.
+    require_english(doc.text, where)
     return replace(doc, label=entry.outlet, title=entry.title or doc.title, date=entry.date or doc.date)
 
 

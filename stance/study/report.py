@@ -28,7 +28,15 @@ _ENV = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
-_ENV.filters["signed"] = lambda x: f"{x:+.2f}".replace("-", "\u2212")
+
+
+def _signed(x: float) -> str:
+    """Two decimals with a sign and a typographic minus; a value that rounds to zero has none."""
+    text = f"{x:+.2f}"
+    return "0.00" if text in ("+0.00", "-0.00") else text.replace("-", "\u2212")
+
+
+_ENV.filters["signed"] = _signed
 
 #: Parties shown in the grid and in the per-party sections, most covered first.
 MAX_PARTIES = 40
@@ -60,7 +68,9 @@ class Cell:
 
 @dataclass(frozen=True)
 class Quote:
-    text: str
+    """A sentence as (text, is a mention of the party) pieces, with its score and event."""
+
+    pieces: list[tuple[str, bool]]
     score: float
     event: str
     tone: str
@@ -150,14 +160,16 @@ def _distinctive(rows: list[dict]) -> dict[tuple[str, str], list[tuple[str, int]
     corpus (compared case-insensitively), most used first."""
     used: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
     outlets_of: dict[tuple[str, str], set[str]] = defaultdict(set)
+    written: dict[str, str] = {}
     for r in rows:
         word = r["descriptor"].casefold()
+        written.setdefault(word, r["descriptor"])
         used[(r["outlet"], r["party"])][word] += 1
         outlets_of[(r["party"], word)].add(r["outlet"])
     return {
         (outlet, party): sorted(
-            ((w, n) for w, n in counts.items() if outlets_of[(party, w)] == {outlet}),
-            key=lambda wn: (-wn[1], wn[0]),
+            ((written[w], n) for w, n in counts.items() if outlets_of[(party, w)] == {outlet}),
+            key=lambda wn: (-wn[1], wn[0].casefold()),
         )[:MAX_DESCRIPTORS]
         for (outlet, party), counts in used.items()
     }
@@ -166,19 +178,28 @@ def _distinctive(rows: list[dict]) -> dict[tuple[str, str], list[tuple[str, int]
 def _extremes(rows: list[dict]) -> dict[tuple[str, str], tuple[Quote | None, Quote | None]]:
     """Per (outlet, party): its most negative and most positive sentence (a sentence's
     score is the mean over its mentions of the party), each only when it leans that way."""
-    per_sentence: dict[tuple[str, str, str, str, int], list[float]] = defaultdict(list)
-    texts = {}
+    per_sentence: dict[tuple[str, str, str, str, int], list[dict]] = defaultdict(list)
     for r in rows:
-        key = (r["outlet"], r["party"], r["event"], r["article_id"], r["sentence"])
-        per_sentence[key].append(r["score"])
-        texts[key] = r["sentence_text"]
+        per_sentence[(r["outlet"], r["party"], r["event"], r["article_id"], r["sentence"])].append(r)
     best: dict[tuple[str, str], list[Quote | None]] = defaultdict(lambda: [None, None])
     for key in sorted(per_sentence):
-        score = sum(per_sentence[key]) / len(per_sentence[key])
-        quote = Quote(texts[key], score, key[2], tone(score))
+        mentions = per_sentence[key]
+        score = sum(m["score"] for m in mentions) / len(mentions)
+        quote = Quote(_pieces(mentions), score, key[2], tone(score))
         slot = best[key[:2]]
         if score < 0 and (slot[0] is None or score < slot[0].score):
             slot[0] = quote
         if score > 0 and (slot[1] is None or score > slot[1].score):
             slot[1] = quote
     return {k: (v[0], v[1]) for k, v in best.items()}
+
+
+def _pieces(mentions: list[dict]) -> list[tuple[str, bool]]:
+    """The sentence split around the party's mentions in it (overlaps keep the first)."""
+    text, pieces, at = mentions[0]["sentence_text"], [], 0
+    for m in sorted(mentions, key=lambda m: m["start"]):
+        if m["start"] < at:
+            continue
+        pieces += [(text[at : m["start"]], False), (text[m["start"] : m["end"]], True)]
+        at = m["end"]
+    return [p for p in [*pieces, (text[at:], False)] if p[0]]

@@ -74,14 +74,37 @@ def study(
     out = Path(out)
     if out.exists() and not out.is_dir():
         raise StanceError(f"{out}: exists and is not a directory")
-    store = Store(out)
     given = tuple(parties)
     all_tasks = [EventTask(e, given, only_given, model, key_for(e, given, only_given, model)) for e in events]
-    tasks = all_tasks[:limit] if limit else all_tasks
+    store = Store(out)
+    try:
+        return _run(
+            store,
+            all_tasks,
+            all_tasks[:limit],
+            engines.get(engine, workers=workers, address=address),
+            progress,
+            on_start,
+            start,
+        )
+    finally:
+        store.close()
+
+
+def _run(
+    store: Store,
+    all_tasks: list[EventTask],
+    tasks: list[EventTask],
+    runner: engines.Engine,
+    progress: Progress | None,
+    on_start: Callable[[int, int], None] | None,
+    start: float,
+) -> StudySummary:
+    """Analyse the tasks not yet in the store, then rebuild tables and report from it."""
+    out = store.root.parent
     todo = [t for t in tasks if not store.has(t.key)]
     if on_start:
         on_start(len(todo), len(tasks))
-    runner = engines.get(engine, workers=workers, address=address)
     analysed_articles = 0
     try:
         for done, output in enumerate(runner.map_unordered(run_event, todo), 1):
@@ -128,4 +151,6 @@ def corpus_names(outputs: Sequence[EventOutput]) -> dict[tuple[str, str], str]:
     """(event, party name in that event) -> the one name of that party across the corpus."""
     from stance.parties.corpus import unify
 
-    return unify({o.event: o.parties for o in outputs})
+    found = [(o.event, p) for o in outputs for p in o.parties]
+    names = unify([(p.name, p.aliases, p.entity_type) for _, p in found])
+    return {(event, p.name): name for (event, p), name in zip(found, names, strict=True)}

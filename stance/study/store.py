@@ -10,6 +10,7 @@ and redoes an event whose input changed. Only the study's main process writes he
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
@@ -19,6 +20,7 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
+from stance.errors import StanceError
 from stance.study import tables
 from stance.study.corpus import Event
 from stance.study.event import EventOutput, PartyRecord
@@ -60,8 +62,23 @@ class Store:
     def __init__(self, out: Path) -> None:
         self.root = Path(out) / "events"
         self.root.mkdir(parents=True, exist_ok=True)
+        # One run per folder: a second one would delete the first one's half-written events.
+        # The kernel drops the lock when its holder dies, even by kill -9.
+        self._lock = (Path(out) / ".lock").open("w")
+        try:
+            fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            self._lock.close()
+            raise StanceError(f"{out}: another stance study is writing there; wait for it to finish") from exc
         for stale in self.root.glob(TMP_PREFIX + "*"):
             shutil.rmtree(stale, ignore_errors=True)
+        # Tables and report a killed run was writing (see tables.write and report.write).
+        for stale in Path(out).glob(".*.tmp"):
+            stale.unlink(missing_ok=True)
+
+    def close(self) -> None:
+        """Let another run use the folder."""
+        self._lock.close()
 
     def has(self, key: str) -> bool:
         return (self.root / key).is_dir()

@@ -1,0 +1,83 @@
+"""Web-page input: a saved ``.html``/``.htm`` file (or page bytes from :mod:`stance.inputs.url`).
+
+trafilatura finds the article's main text and drops the page around it (menus, related
+links, footers); it also reads the title, date and site name from the page's metadata.
+Its output keeps one paragraph per line, which is what :mod:`stance.clean` expects, so the
+boilerplate report still applies to whatever survives extraction.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from pathlib import Path
+
+from stance.errors import StanceError
+from stance.inputs.document import Document
+from stance.inputs.text import check_file
+
+#: Largest page read. News pages carry scripts and inline data around a few kilobytes of
+#: text and rarely pass 3 MB; a page several times that is not one article.
+MAX_PAGE_BYTES = 10 * 1024 * 1024
+#: Extraction that yields fewer words of sentence-like lines than this found no article
+#: (a sign-in page, a section front): its few lines are menus and buttons.
+MIN_PROSE_WORDS = 30
+_PROSE_LINE = re.compile(r"^(?:\S+\s+){5,}.*[.!?\"'”’)]$")
+_HTML_START = re.compile(r"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.IGNORECASE | re.DOTALL)
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w.:-]+)""", re.IGNORECASE)
+
+# trafilatura and its helpers log their misgivings about odd pages as warnings; a page
+# they cannot use is reported here as one line, so their logs would only be noise.
+for _name in ("trafilatura", "htmldate", "courlan"):
+    logging.getLogger(_name).addHandler(logging.NullHandler())
+    logging.getLogger(_name).propagate = False
+
+
+def looks_like_html(text: str) -> bool:
+    """Whether ``text`` starts as an HTML document does (used for standard input)."""
+    return bool(_HTML_START.match(text[:4096]))
+
+
+def read_file(path: Path) -> Document:
+    """One article from a saved web page; its label is the file's stem."""
+    file = check_file(path, MAX_PAGE_BYTES)
+    try:
+        data = file.read_bytes()
+    except OSError as exc:
+        raise StanceError(f"{file}: cannot read ({exc.strerror})") from exc
+    return extract(decode(data), str(file), label=file.stem)
+
+
+def decode(data: bytes, charset: str | None = None) -> str:
+    """The page as text: the charset the server or the page declares, else UTF-8, else a guess."""
+    declared = _META_CHARSET.search(data[:4096])
+    for encoding in (charset, declared and declared.group(1).decode("ascii"), "utf-8-sig"):
+        if encoding:
+            try:
+                return data.decode(encoding)
+            except (LookupError, UnicodeDecodeError):
+                continue
+    from trafilatura.utils import decode_file
+
+    return decode_file(data)
+
+
+def extract(page: str, where: str, label: str | None = None, url: str | None = None) -> Document:
+    """The article in ``page``, with its metadata; ``label`` defaults to the site name."""
+    import trafilatura
+
+    found = trafilatura.bare_extraction(
+        page, url=url, with_metadata=True, include_comments=False, include_tables=False, include_images=False
+    )
+    text = (found.text or "") if found else ""
+    if sum(len(line.split()) for line in text.splitlines() if _PROSE_LINE.match(line.strip())) < MIN_PROSE_WORDS:
+        raise StanceError(f"{where}: no article text found in the page")
+    site = found.sitename or found.hostname or None
+    return Document(
+        text=text,
+        label=label or site or where,
+        source=url or where,
+        title=found.title or None,
+        date=found.date or None,
+        site=site,
+    )
