@@ -28,6 +28,7 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+#: Events in the fixed corpus (each told by three outlets); ``--events`` takes fewer for a quick look.
 EVENTS = 20
 #: CPU features that decide how fast the models run (vector width, bf16, int8 dot products).
 FEATURES = ("avx2", "fma", "avx512f", "avx512_vnni", "avx_vnni", "avx512_bf16", "amx_bf16", "amx_int8")
@@ -58,12 +59,12 @@ def cpu() -> str:
     return f"{model}, {len(os.sched_getaffinity(0))} cores; features: {' '.join(have)}"
 
 
-def write_corpus(data: Path, path: Path) -> Path:
+def write_corpus(data: Path, path: Path, events: int) -> Path:
     from stance.study.demo import basil_rows, write_csv
 
-    rows = basil_rows(data / "basil", events=EVENTS)
-    if len(rows) != 3 * EVENTS:
-        raise SystemExit(f"{data / 'basil'}: expected {3 * EVENTS} articles, found {len(rows)}")
+    rows = basil_rows(data / "basil", events=events)
+    if len(rows) != 3 * events:
+        raise SystemExit(f"{data / 'basil'}: expected {3 * events} articles, found {len(rows)}")
     return write_csv(rows, path)
 
 
@@ -81,6 +82,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data", help="folder holding basil/")
     parser.add_argument("--workers", type=int, default=2, help="processes / Ray actors to compare with one process")
+    parser.add_argument("--events", type=int, default=EVENTS, help="BASIL events in the corpus (3 articles each)")
     parser.add_argument("--repeat", type=int, default=1, help="runs of each configuration")
     parser.add_argument("--no-ray", action="store_true", help="skip the Ray configuration")
     args = parser.parse_args()
@@ -90,8 +92,8 @@ def main() -> None:
         configs.append((f"Ray, {n} actors", "ray", n))
     with tempfile.TemporaryDirectory(prefix="stance-scaling-") as tmp:
         scratch = Path(tmp)
-        corpus = write_corpus(args.data, scratch / "corpus.csv")
-        print(f"study scaling: {3 * EVENTS} BASIL articles ({EVENTS} events × 3 outlets), {cpu()}")
+        corpus = write_corpus(args.data, scratch / "corpus.csv", args.events)
+        print(f"study scaling: {3 * args.events} BASIL articles ({args.events} events × 3 outlets), {cpu()}")
         base: float | None = None
         for name, engine, workers in configs:
             speeds = []

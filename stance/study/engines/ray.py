@@ -28,6 +28,9 @@ from stance.study.engines.workers import warm
 T = TypeVar("T")
 R = TypeVar("R")
 
+#: Restarts of a lost actor, and reruns of an event whose actor was lost, before the run stops.
+RETRIES = 2
+
 
 class _Worker:
     """One Ray actor: loads the models once, then runs whatever per-event function it gets."""
@@ -57,7 +60,9 @@ class RayEngine:
         count = actors or cpus
         if count < 1:
             raise StanceError(f"the Ray cluster at {address or 'localhost'} offers no CPU for actors")
-        actor = ray.remote(num_cpus=1)(_Worker)
+        # A node lost mid-run restarts its actors elsewhere and reruns their events: an
+        # event only becomes a result when the driver stores it, so a rerun is harmless.
+        actor = ray.remote(num_cpus=1, max_restarts=RETRIES, max_task_retries=RETRIES)(_Worker)
         self.actors = [actor.remote(1) for _ in range(count)]
 
     def map_unordered(self, fn: Callable[[T], R], tasks: Iterable[T]) -> Iterator[R]:
@@ -80,7 +85,7 @@ class RayEngine:
                 try:
                     result = ray.get(ref)
                 except ray.exceptions.RayActorError as exc:
-                    raise StanceError(f"a Ray worker died ({exc}); rerun the same command to resume") from exc
+                    raise StanceError(f"a Ray worker died {RETRIES + 1} times ({exc}); rerun to resume") from exc
                 feed(actor)
                 yield result
         finally:
