@@ -10,6 +10,8 @@ worker, a local Ray instance) and its own store (a new output folder):
 - ``--engine ray --workers N``: a local Ray instance with N one-CPU actors.
 
 Efficiency is the speed-up over one process divided by N (the ideal is N times one process).
+CPU seconds per article (every process of the run, counted when it is reaped) say what the
+work costs whatever else the machine runs.
 The load average is printed before each run: on a machine shared with other jobs the
 figures say as much about the neighbours as about stance, so repeat them (``--repeat``).
 
@@ -22,6 +24,7 @@ import argparse
 import json
 import os
 import platform
+import resource
 import subprocess
 import sys
 import tempfile
@@ -72,10 +75,16 @@ def run(corpus: Path, engine: str, workers: int, scratch: Path) -> dict:
     out = Path(tempfile.mkdtemp(prefix=f"{engine}-", dir=scratch))
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
     command = [sys.executable, "-c", ONE_RUN, str(corpus), str(out), engine, str(workers)]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     done = subprocess.run(command, env=env, capture_output=True, text=True)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode != 0:
         raise SystemExit(f"{engine} ×{workers} failed:\n{done.stderr[-3000:]}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    # CPU seconds of the run and of every process it waited for (worker processes, a local
+    # Ray instance's workers when they are reaped): the cost that does not depend on the load.
+    result["cpu_seconds"] = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    return result
 
 
 def main() -> None:
@@ -101,9 +110,11 @@ def main() -> None:
                 load = os.getloadavg()[0]
                 result = run(corpus, engine, workers, scratch)
                 speeds.append(apm := result["articles_per_minute"])
+                cpu_per_article = result["cpu_seconds"] / max(1, result["articles"])
                 line = (
                     f"  {name:16} {apm:6.1f} articles/min  ({result['articles']} articles, {result['errors']} errors, "
-                    f"{result['seconds']:.0f} s; load before {load:.1f})"
+                    f"{result['seconds']:.0f} s, {cpu_per_article:.1f} CPU s/article; "
+                    f"load before {load:.1f})"
                 )
                 if base:
                     line += f"  speed-up {apm / base:.2f}×, efficiency {apm / base / workers:.0%} of ideal"
