@@ -144,3 +144,45 @@ def test_local_engine_never_imports_ray(corpus, tmp_path):
     assert done.returncode == 0, done.stderr[-2000:]
     assert (tmp_path / "mentions.parquet").is_file()
     assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+PROBE = """
+import os, time
+
+def pid(seconds):
+    time.sleep(seconds)
+    return os.getpid()
+"""
+
+
+def test_workers_exit_when_the_driver_is_killed(tmp_path):
+    """kill -9 of the driver leaves no worker behind holding its models in memory."""
+    (tmp_path / "probe.py").write_text(PROBE, encoding="utf-8")
+    script = (
+        "import time, probe\n"
+        "from stance.study import engines\n"
+        "engine = engines.get('workers', workers=2)\n"
+        "for pid in engine.map_unordered(probe.pid, [2, 2]):\n"
+        "    print(pid, flush=True)\n"
+        "time.sleep(600)\n"
+    )
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), str(tmp_path)])}
+    driver = subprocess.Popen([sys.executable, "-c", script], env=env, stdout=subprocess.PIPE, text=True)
+    try:
+        pids = {int(driver.stdout.readline()) for _ in range(2)}
+    finally:
+        driver.kill()
+        driver.wait()
+    assert pids and driver.pid not in pids
+    deadline = time.monotonic() + 30
+    while (alive := {p for p in pids if _running(p)}) and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert not alive, f"worker processes {alive} outlived the killed driver"
+
+
+def _running(pid: int) -> bool:
+    """The process exists and is not a zombie waiting to be reaped."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except (FileNotFoundError, ProcessLookupError):
+        return False

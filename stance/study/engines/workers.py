@@ -1,9 +1,10 @@
 """N processes on this machine, each loading the models once (``stance study --workers N``).
 
 A study is many independent events, each a few seconds of spaCy parsing and model calls,
-so the simplest speed-up is one process per core. The processes are started with
-``forkserver`` (``spawn`` where that is missing), never ``fork``: forking after torch has
-started its thread pool can deadlock the child. Each process warms the NLI model, spaCy
+so the simplest speed-up is one process per core. The processes are spawned, never
+forked (forking after torch has started its thread pool can deadlock the child), and not
+from a fork server either, which outlives a driver killed with ``kill -9`` and keeps its
+children alive. Each process warms the NLI model, spaCy
 and the embedder in its initializer and keeps them for every event it gets, and gets its
 share of the cores as torch threads (one each with two processes on two cores), since N
 processes each running as many threads as there are cores only wait for each other.
@@ -16,6 +17,8 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -44,13 +47,16 @@ def threads_per_worker(workers: int, available: int | None = None) -> int:
     return max(1, (available or cores()) // max(1, workers))
 
 
-def warm(threads: int) -> None:
+def warm(threads: int, driver: int | None = None) -> None:
     """Size this process's thread pools, then load the models every event needs.
 
     Runs once per worker before its first task (a process pool initializer, a Ray actor's
-    constructor). ``stance.nli.load`` and friends cache per process, so the events that
-    follow reuse what is loaded here.
+    constructor); a pool worker also watches its ``driver`` and exits with it.
+    ``stance.nli.load`` and friends cache per process, so the events that follow reuse
+    what is loaded here.
     """
+    if driver is not None:
+        _exit_with(driver)
     for name in THREAD_VARIABLES:
         os.environ[name] = str(threads)
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false" if threads == 1 else "true")
@@ -64,9 +70,20 @@ def warm(threads: int) -> None:
     alignment.load_model()
 
 
-def _context() -> multiprocessing.context.BaseContext:
-    methods = multiprocessing.get_all_start_methods()
-    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+def _exit_with(driver: int, every: float = 1.0) -> None:
+    """Exit once the ``driver`` process is gone (killed with ``kill -9``): a pool worker
+    otherwise waits forever on its task queue (whose write end it holds itself), keeping
+    its models in memory."""
+
+    def watch() -> None:
+        while True:
+            time.sleep(every)
+            try:
+                os.kill(driver, 0)
+            except (ProcessLookupError, PermissionError):  # gone, or its pid now someone else's
+                os._exit(1)
+
+    threading.Thread(target=watch, name="exit-with-driver", daemon=True).start()
 
 
 class WorkersEngine:
@@ -76,9 +93,9 @@ class WorkersEngine:
         self.workers = workers
         self._pool = ProcessPoolExecutor(
             max_workers=workers,
-            mp_context=_context(),
+            mp_context=multiprocessing.get_context("spawn"),
             initializer=warm,
-            initargs=(threads_per_worker(workers),),
+            initargs=(threads_per_worker(workers), os.getpid()),
         )
 
     def map_unordered(self, fn: Callable[[T], R], tasks: Iterable[T]) -> Iterator[R]:
