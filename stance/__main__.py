@@ -1,5 +1,5 @@
 """``python -m stance`` runs the CLI."""
 
-from stance.cli import app
+from stance.cli import main
 
-app()
+main()

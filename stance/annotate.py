@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass
 from stance.errors import StanceError
 from stance.nli import load
 from stance.parties import PartySpec, find_parties
-from stance.pipeline import mention_target, score_mentions
+from stance.pipeline import mention_target, score_mentions, shown_path
 from stance.result import Mention
 from stance.scoring import score_labels
 from stance.sentences import parse
@@ -42,18 +42,19 @@ class ScoredArticle:
 
 def score_article(
     text: str,
-    parties: Sequence[PartySpec],
+    parties: Sequence[PartySpec | str],
     labels: Sequence[str] = (),
     model: str | None = None,
     path: str | None = None,
 ) -> ScoredArticle:
-    """Score every mention of the given parties in ``text``."""
-    if not parties:
-        raise StanceError("name at least one party with --party")
+    """Score every mention of the given parties (a :class:`PartySpec` or ``"Name=Alias,…"``) in ``text``."""
+    specs = [p if isinstance(p, PartySpec) else PartySpec.parse(p) for p in parties]
+    if not specs:
+        raise StanceError("name at least one party to score")
     article = parse(text, "article", path)
-    found = find_parties([article], parties, only_given=True)
+    found = find_parties([article], specs, only_given=True)
     if not any(p.mentions for p in found):
-        names = ", ".join(p.name for p in parties)
+        names = ", ".join(p.name for p in specs)
         raise StanceError(f"{path or 'the article'}: none of the parties is mentioned ({names})")
     nli = load(model)
     scored = score_mentions(nli, [article], found)
@@ -68,4 +69,4 @@ def score_article(
         ScoredMention(**vars(m), party=party, sentence_text=t, labels=lp)
         for (party, m), t, lp in zip(flat, texts, label_probs, strict=True)
     ]
-    return ScoredArticle(path, nli.name, [p.name for p in found], list(labels), mentions)
+    return ScoredArticle(path, shown_path(nli.name), [p.name for p in found], list(labels), mentions)

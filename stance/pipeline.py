@@ -11,11 +11,13 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 
 from stance import alignment, assemble, framing, judgment
 from stance.assemble import sentence_scores
 from stance.errors import StanceError
-from stance.inputs import Document
+from stance.inputs import Document, finish
+from stance.language import require_english
 from stance.nli import load
 from stance.parties import FoundMention, FoundParty, PartySpec, find_parties
 from stance.result import Article, Comparison, Mention, rank_key
@@ -48,7 +50,10 @@ def analyse(
     use), for ``make bench``; ``progress`` hears of each stage as it starts.
     """
     specs = [p if isinstance(p, PartySpec) else PartySpec.parse(p) for p in parties]
-    _check_documents(documents)
+    # Documents built by API callers, not read by stance.inputs: the same control-character
+    # and length rules as for files, so every output is safe whatever the caller passed.
+    documents = [d if d.language else finish(d) for d in documents]
+    languages = _check_documents(documents)
     if only_given and not specs:
         raise StanceError("only_given needs at least one given party")
     clock = _Clock(timings, progress)
@@ -82,13 +87,25 @@ def analyse(
     clock.done()
     return Comparison(
         articles=[
-            Article(a.label, a.path, a.sentences, d.title, d.date, d.site, _language(d))
-            for a, d in zip(articles, documents, strict=True)
+            Article(a.label, a.path, a.sentences, d.title, d.date, d.site, lang)
+            for a, d, lang in zip(articles, documents, languages, strict=True)
         ],
         parties=sorted(result_parties, key=rank_key),
         alignment=aligned,
-        model=nli.name,
+        model=shown_path(nli.name),
     )
+
+
+def shown_path(name: str) -> str:
+    """A model's name as reports show it: a local directory relative to the working
+    directory or to the package's root, never an absolute path of this machine."""
+    path = Path(name)
+    if not path.is_absolute():
+        return name
+    for root in (Path.cwd(), Path(__file__).resolve().parent.parent):
+        if path.is_relative_to(root):
+            return str(path.relative_to(root))
+    return path.name
 
 
 def compare(
@@ -122,8 +139,9 @@ def _letter(i: int) -> str:
     return chr(ord("A") + i) if i < 26 else f"#{i + 1}"
 
 
-def _check_documents(documents: Sequence[Document]) -> None:
-    """Refuse what cannot be compared, before any model is loaded."""
+def _check_documents(documents: Sequence[Document]) -> list[str]:
+    """Refuse what cannot be compared, before any model is loaded; gives each article's
+    language (the embedded models read English only, so other languages are refused)."""
     if len(documents) < 2:
         raise StanceError("a comparison needs at least two articles")
     seen: dict[str, Document] = {}
@@ -137,15 +155,7 @@ def _check_documents(documents: Sequence[Document]) -> None:
         if key in texts:
             raise StanceError(f"{texts[key]} and {d.label} are the same text; compare different articles")
         texts[key] = d.label
-    _require_english(documents)
-
-
-def _require_english(documents: Sequence[Document]) -> None:
-    """Refuse non-English text (the embedded models are English); a hook the inputs stage fills."""
-
-
-def _language(document: Document) -> str | None:
-    return None
+    return [require_english(d.text, "standard input" if d.source == "-" else d.source or d.label) for d in documents]
 
 
 def _check_parties(

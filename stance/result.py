@@ -133,9 +133,9 @@ class Party:
 
     @property
     def difference(self) -> Difference | None:
-        """The one pair's difference when exactly two outlets mention the party and there are
-        no others to compare with (the two-article case); else None."""
-        return self.pairs[0] if len(self.pairs) == 1 and len(self.versus_others) == 2 else None
+        """The pair's difference when exactly two outlets mention the party (always so when
+        two articles are compared): then "each against the others" is that pair; else None."""
+        return self.pairs[0] if len(self.pairs) == 1 else None
 
     @property
     def spread(self) -> float:

@@ -47,7 +47,7 @@ def test_clearly_separated_groups_get_a_verdict() -> None:
     assert d.verdict is not None
     opening = "cgtn is more negative toward Haftar than alarabiya (\u22120.50, 95% CI \u2212"
     assert d.verdict.startswith(opening)
-    assert d.verdict.endswith("; 6 vs 4 sentences).")
+    assert "; 6 vs 4 sentences)." in d.verdict and "only 4 sentences" in d.verdict
 
 
 def test_positive_difference_is_worded_as_more_positive() -> None:
@@ -71,3 +71,16 @@ def test_one_sentence_on_a_side_never_gets_a_verdict() -> None:
 def test_difference_is_reproducible_with_a_seed() -> None:
     a, b = [0.1, -0.3, 0.4, 0.0], [0.2, 0.5, -0.1]
     assert difference("a", a, "b", b, "X", seed=7) == difference("a", a, "b", b, "X", seed=7)
+
+
+def test_a_verdict_from_few_sentences_says_how_little_it_rests_on() -> None:
+    few = difference("A", [0.6, 0.7], "B", [-0.6, -0.5, -0.7, -0.6, -0.55], "P")
+    assert few.verdict is not None and "only 2 sentences" in few.verdict
+    assert (few.n_a, few.n_b) == (2, 5)
+    many = difference("A", [0.6, 0.7, 0.65, 0.6, 0.7], "B", [-0.6, -0.5, -0.7, -0.6, -0.55], "P")
+    assert many.verdict is not None and "only" not in many.verdict
+
+
+def test_an_outlet_against_the_pooled_others_is_worded_so() -> None:
+    d = difference("others", [0.5, 0.6, 0.55, 0.5, 0.6, 0.5], "B", [-0.6, -0.5, -0.7, -0.6, -0.55], "P")
+    assert d.verdict is not None and d.verdict.startswith("B is more negative toward P than the other outlets")

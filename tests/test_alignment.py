@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from stance.alignment import THRESHOLD, align, embed, match
+from stance.alignment import THRESHOLD, align, align_many, embed, match, match_embeddings
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
@@ -75,3 +75,28 @@ def test_seed_articles_share_the_report_of_haftars_offensive() -> None:
     assert len(only_b) + len({j for _, j, _ in pairs}) == len(b)
     # Most of each article is not reported by the other: they are a year apart.
     assert len(only_a) > len(a) / 2 and len(only_b) > len(b) / 2
+
+
+def test_blocked_matching_equals_the_full_matrix_and_never_builds_it() -> None:
+    rng = np.random.default_rng(7)
+    a = rng.normal(size=(203, 16)).astype(np.float32)
+    b = rng.normal(size=(157, 16)).astype(np.float32)
+    a /= np.linalg.norm(a, axis=1, keepdims=True)
+    b /= np.linalg.norm(b, axis=1, keepdims=True)
+    b[5] = a[3]  # an exact match, and ties across blocks
+    b[90] = a[3]
+    full = match(a @ b.T, threshold=0.5)
+    assert match_embeddings(a, b, threshold=0.5, block=32) == full
+    assert full[0], "the data must hold pairs above the threshold for the test to mean anything"
+
+
+def test_every_pair_of_n_articles_is_aligned_once() -> None:
+    texts = [
+        ["The finance minister resigned on Tuesday after the bribery scandal."],
+        ["Following the bribery affair, the finance minister stepped down on Tuesday."],
+        ["Heavy rain flooded several villages in the north.", "The minister quit over bribes on Tuesday."],
+    ]
+    pairs = align_many(texts)
+    assert sorted(pairs) == [(0, 1), (0, 2), (1, 2)]
+    assert [(i, j) for i, j, _ in pairs[(0, 1)]] == [(0, 0)]
+    assert all(j == 1 for _, j, _ in pairs[(0, 2)])

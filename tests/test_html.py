@@ -8,8 +8,10 @@ a reader's browser shows it.
 
 from __future__ import annotations
 
+import json
 import re
 import webbrowser
+from dataclasses import replace
 from html import unescape
 from pathlib import Path
 
@@ -54,7 +56,13 @@ def _mention(
 def _party(
     name: str, mentions: list[Mention], stance: dict[str, Summary], difference: Difference | None = None
 ) -> Party:
-    return Party(name, [name], stance, {}, difference, {}, {}, mentions)
+    """A party of a two-article result: the pair's difference, and each outlet against the other."""
+    pairs = [difference] if difference else []
+    versus = {}
+    if difference:
+        flipped = Difference("others", difference.a, -difference.mean, -difference.high, -difference.low, None, 3, 3)
+        versus = {difference.b: replace(difference, a="others"), difference.a: flipped}
+    return Party(name, [name], "", stance, {}, {}, pairs, versus, {}, {}, mentions)
 
 
 def _tiny(
@@ -118,7 +126,7 @@ def test_every_mention_gets_exactly_one_mark_whatever_the_overlaps() -> None:
 def test_crossing_alignments_keep_a_monotone_chain_level() -> None:
     a = ["A zero.", "A one.", "A two."]
     b = ["B zero.", "B one.", "B two."]
-    pairs = [AlignedPair(0, 1, 0.9), AlignedPair(1, 0, 0.7), AlignedPair(2, 2, 0.8)]
+    pairs = [AlignedPair("A", 0, "B", 1, 0.9), AlignedPair("A", 1, "B", 0, 0.7), AlignedPair("A", 2, "B", 2, 0.8)]
     rows = html._article_rows(_tiny(a, b, [], pairs), {})
     level = [(r.cells[0][0].id, r.cells[1][0].id) for r in rows if r.kind == "pair"]
     assert level == [(0, 1), (2, 2)]
@@ -132,9 +140,9 @@ def test_crossing_alignments_keep_a_monotone_chain_level() -> None:
 def test_chart_sorts_by_difference_and_names_missing_outlets() -> None:
     s = Summary(0.1, -0.2, 0.4, 3)
     parties = [
-        _party("Small", [], {"A": s, "B": s}, Difference("A", "B", 0.05, -0.3, 0.4, None)),
+        _party("Small", [], {"A": s, "B": s}, Difference("A", "B", 0.05, -0.3, 0.4, None, 3, 3)),
         _party("OnlyA", [], {"A": s}),
-        _party("Big", [], {"A": s, "B": s}, Difference("A", "B", -0.6, -0.9, -0.2, "B is more negative")),
+        _party("Big", [], {"A": s, "B": s}, Difference("A", "B", -0.6, -0.9, -0.2, "B is more negative", 3, 3)),
     ]
     chart = html._chart(_tiny(["x"], ["y"], parties), {"A": "circle", "B": "square"})
     assert [r.party.name for r in chart.rows] == ["Big", "Small", "OnlyA"]
@@ -149,8 +157,26 @@ def test_a_given_party_neither_outlet_names_gets_its_own_heading() -> None:
     chart = html._chart(_tiny(["x"], ["y"], parties), {"A": "circle", "B": "square"})
     assert [(r.party.name, r.heading) for r in chart.rows] == [
         ("OnlyA", "Named by one outlet only"),
-        ("Nobody", "Given with --party, named by neither outlet"),
+        ("Nobody", "Given as a party, not found in any article"),
     ]
+
+
+def test_a_party_in_one_sentence_shows_no_interval() -> None:
+    one, three = Summary(0.4, -1.0, 1.0, 1), Summary(0.1, -0.2, 0.4, 3)
+    wide = Difference("A", "B", -0.3, -2.0, 2.0, None, 1, 3)
+    page = html.render(_tiny(["x"], ["y"], [_party("Once", [], {"A": one, "B": three}, wide)]))
+    assert "(1 sentence, no interval)" in page
+    assert page.count('class="whisker"') == 3  # the three-sentence outlet only: one line and two ends
+    assert "too few sentences to tell" in page and "(a single sentence: no interval)" in page
+    assert "2.00" not in page  # the whole-range interval of a one-sentence difference is not drawn
+
+
+def test_write_is_atomic_and_leaves_no_temporary_file(tmp_path: Path) -> None:
+    target = tmp_path / "report.html"
+    target.write_text("an older report")
+    html.write(_tiny(["x"], ["y"], []), target)
+    assert target.read_text(encoding="utf-8").rstrip().endswith("</html>")
+    assert [p.name for p in tmp_path.iterdir()] == ["report.html"]
 
 
 def test_open_in_browser_reports_no_browser(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -214,3 +240,30 @@ def test_hostile_article_shows_markup_as_text(open_page, hostile_result: Compari
     assert page.locator("script, img, a[href^='javascript']").count() == 0
     page.screenshot(path=str(tmp_path / "hostile.png"), full_page=True)
     assert log.dialogs == [] and log.errors == [] and log.requests == []
+
+
+@pytest.mark.browser
+def test_five_outlets_each_get_a_column_and_a_readable_page(open_page, seeds: dict[str, Path], tmp_path: Path) -> None:
+    from conftest import FIXTURES
+
+    from stance.inputs import Document
+    from stance.pipeline import analyse
+
+    docs = []
+    for path in sorted((FIXTURES / "basil" / "articles" / "2014").glob("*.json")):
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        text = raw["title"] + "\n\n" + "\n\n".join(" ".join(p) for p in raw["body-paragraphs"])
+        docs.append(Document(text, raw["source"], str(path)))
+    docs += [Document(seeds[name].read_text(encoding="utf-8"), name, str(seeds[name])) for name in sorted(seeds)]
+    result = analyse(docs)
+    html.write(result, tmp_path / "five.html")
+    page, log = open_page(tmp_path / "five.html")
+    heads = page.eval_on_selector_all(".columns .colhead", "els => els.map(e => e.textContent)")
+    assert heads == result.labels and len(heads) == 5
+    assert page.locator(".columns > .cell").count() == 5
+    boxes = [page.locator(".columns > .cell").nth(i).bounding_box() for i in range(5)]
+    assert all(b["width"] >= 180 for b in boxes), boxes  # readable: no column squeezed to a sliver
+    assert page.locator("mark.mention").count() == sum(len(p.mentions) for p in result.parties)
+    assert page.locator("a.xref").count() == 2 * len(result.alignment.pairs)
+    page.screenshot(path=str(tmp_path / "five.png"), full_page=True)
+    assert log.errors == [] and log.dialogs == [] and log.requests == []

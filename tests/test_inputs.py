@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import codecs
 import io
+import os
 import subprocess
 import sys
 import threading
@@ -168,6 +169,14 @@ def test_boilerplate_report_applies_after_extraction() -> None:
     assert any(block.dropped is None and "Transit Workers Union" in block.text for block in blocks)
 
 
+def test_page_saved_as_text_is_extracted(tmp_path: Path) -> None:
+    path = tmp_path / "saved.txt"
+    path.write_bytes(ARTICLE)
+    doc = read(str(path))
+    assert doc.label == "saved" and doc.site == "The Harbor Daily"
+    assert "<p>" not in doc.text and "Mayor Ana Ruiz" in doc.text
+
+
 def test_html_file_without_article_text() -> None:
     assert "no article text" in refusal(str(PAGES / "no-article.html"))
 
@@ -250,6 +259,23 @@ def test_empty_pipe_says_so() -> None:
     )
     assert done.returncode != 0
     assert "standard input is empty" in done.stderr.decode()
+
+
+def test_stdin_from_a_terminal_is_refused_not_waited_on() -> None:
+    import pty
+
+    leader, follower = pty.openpty()
+    try:
+        done = subprocess.run(
+            [sys.executable, "-c", "from stance.inputs import read; read('-')"],
+            stdin=follower,
+            capture_output=True,
+            timeout=60,
+        )
+    finally:
+        os.close(leader)
+        os.close(follower)
+    assert done.returncode != 0 and "standard input is a terminal" in done.stderr.decode()
 
 
 def test_read_loads_no_model_library() -> None:

@@ -132,6 +132,19 @@ def test_the_store_key_follows_the_content_and_the_options(tmp_path: Path) -> No
     assert key != store.key_for(event, (), False, None)
 
 
+def test_wire_copy_in_two_outlets_is_set_aside_not_the_whole_event() -> None:
+    from stance.study.event import EventTask, run_event
+
+    text = "The senator from Ohio said on Monday that the bill would pass the chamber this week."
+    entries = tuple(corpus.Entry("E", o, f"E/{o}", "text", t) for o, t in (("A", text), ("B", " " + text)))
+    out = run_event(EventTask(corpus.Event("E", entries)))
+    assert out.rows["articles"] == [] and [(r["outlet"], r["stage"]) for r in out.rows["errors"]] == [
+        ("B", "input"),
+        ("A", "event"),
+    ]
+    assert "the same text as A" in out.rows["errors"][0]["message"]
+
+
 def test_one_run_at_a_time_per_folder(tmp_path: Path) -> None:
     first = store.Store(tmp_path)
     with pytest.raises(StanceError, match="another stance study is writing there"):
@@ -221,6 +234,19 @@ def test_tables_hold_what_the_comparisons_found(baseline: tuple[Path, StudySumma
     for r in got["article_parties"]:
         events_per_party.setdefault(r["party"], set()).add(r["event"])
     assert max(len(v) for v in events_per_party.values()) >= 2
+
+
+def test_tables_read_back_with_pandas_and_duckdb(baseline: tuple[Path, StudySummary]) -> None:
+    import duckdb
+    import pandas as pd
+
+    out, _ = baseline
+    op = pd.read_parquet(out / "outlet_parties.parquet")
+    assert list(op.columns) == tables.SCHEMAS["outlet_parties"].names and len(op) > 0
+    path = (out / "mentions.parquet").as_posix()
+    per_outlet = dict(duckdb.sql(f"SELECT outlet, count(*) FROM '{path}' GROUP BY outlet").fetchall())
+    mentions = pq.read_table(out / "mentions.parquet").to_pylist()
+    assert per_outlet == {o: sum(m["outlet"] == o for m in mentions) for o in {m["outlet"] for m in mentions}}
 
 
 def test_kill_9_mid_run_then_rerun_gives_the_same_tables(baseline, tmp_path: Path) -> None:

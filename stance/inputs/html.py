@@ -19,10 +19,12 @@ from stance.inputs.text import check_file
 #: Largest page read. News pages carry scripts and inline data around a few kilobytes of
 #: text and rarely pass 3 MB; a page several times that is not one article.
 MAX_PAGE_BYTES = 10 * 1024 * 1024
-#: Extraction that yields fewer words of sentence-like lines than this found no article
-#: (a sign-in page, a section front): its few lines are menus and buttons.
-MIN_PROSE_WORDS = 30
-_PROSE_LINE = re.compile(r"^(?:\S+\s+){5,}.*[.!?\"'”’)]$")
+#: Extraction that yields fewer characters than this in paragraph-length lines found no
+#: article (a sign-in page, a section front): its lines are menu items and buttons. Counted
+#: in characters, not words, so text in a script without spaces is judged the same way.
+MIN_PROSE_CHARS = 200
+#: A line at least this long is a paragraph, not a menu item or a button.
+PROSE_LINE_CHARS = 40
 _HTML_START = re.compile(r"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.IGNORECASE | re.DOTALL)
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w.:-]+)""", re.IGNORECASE)
 
@@ -34,7 +36,7 @@ for _name in ("trafilatura", "htmldate", "courlan"):
 
 
 def looks_like_html(text: str) -> bool:
-    """Whether ``text`` starts as an HTML document does (used for standard input)."""
+    """Whether ``text`` starts as an HTML document does: a page saved as ``.txt`` or piped in."""
     return bool(_HTML_START.match(text[:4096]))
 
 
@@ -62,21 +64,28 @@ def decode(data: bytes, charset: str | None = None) -> str:
     return decode_file(data)
 
 
-def extract(page: str, where: str, label: str | None = None, url: str | None = None) -> Document:
-    """The article in ``page``, with its metadata; ``label`` defaults to the site name."""
+def extract(
+    page: str, where: str, label: str | None = None, url: str | None = None, source: str | None = None
+) -> Document:
+    """The article in ``page``, with its metadata; ``label`` defaults to the site name.
+
+    ``url`` is where the page was fetched from (it helps find the site name); ``source``
+    defaults to it, or to ``where``.
+    """
     import trafilatura
 
     found = trafilatura.bare_extraction(
         page, url=url, with_metadata=True, include_comments=False, include_tables=False, include_images=False
     )
     text = (found.text or "") if found else ""
-    if sum(len(line.split()) for line in text.splitlines() if _PROSE_LINE.match(line.strip())) < MIN_PROSE_WORDS:
+    lines = (line.strip() for line in text.splitlines())
+    if sum(len(line) for line in lines if len(line) >= PROSE_LINE_CHARS) < MIN_PROSE_CHARS:
         raise StanceError(f"{where}: no article text found in the page")
     site = found.sitename or found.hostname or None
     return Document(
         text=text,
         label=label or site or where,
-        source=url or where,
+        source=source or url or where,
         title=found.title or None,
         date=found.date or None,
         site=site,

@@ -91,13 +91,19 @@ def read_file(path: Path) -> Document:
     """One article from a text file; its label is the file's stem."""
     if path.is_file() and path.stat().st_size > MAX_ARTICLE_BYTES:
         raise StanceError(too_long(str(path), path.stat().st_size, unit="bytes"))
-    return Document(text=read_text(path, MAX_ARTICLE_BYTES), label=path.stem, source=str(path))
+    return _document(read_text(path, MAX_ARTICLE_BYTES), str(path), label=path.stem, source=str(path))
 
 
 def read_stdin() -> Document:
-    """One article piped to standard input (text, or an HTML page, which is extracted)."""
-    data = sys.stdin.buffer.read(MAX_ARTICLE_BYTES + 1)
+    """One article piped to standard input; its label is "stdin".
+
+    A terminal is refused rather than read: the run would sit waiting for typing with
+    nothing on screen to say so.
+    """
     where = "standard input"
+    if sys.stdin.isatty():
+        raise StanceError(f"{where} is a terminal: pipe an article in (… | stance compare - other.txt), or name a file")
+    data = sys.stdin.buffer.read(MAX_ARTICLE_BYTES + 1)
     if not data.strip():
         raise StanceError(f"{where} is empty: pipe an article in, or name a file")
     if len(data) > MAX_ARTICLE_BYTES:
@@ -105,8 +111,13 @@ def read_stdin() -> Document:
     text = decode(data, where)
     if not text.strip():
         raise StanceError(f"{where}: contains only whitespace")
+    return _document(text, where, label="stdin", source="-")
+
+
+def _document(text: str, where: str, label: str, source: str) -> Document:
+    """The article in ``text``: the text itself, or the extracted article when it is a whole web page."""
     from stance.inputs import html
 
     if html.looks_like_html(text):
-        return html.extract(text, where, label="stdin")
-    return Document(text=text, label="stdin", source="-")
+        return html.extract(text, where, label=label, source=source)
+    return Document(text=text, label=label, source=source)

@@ -14,7 +14,8 @@ while a missed one only splits a row:
   people; "George Bush" joins one of them only when just one exists);
 - different first names are different people ("Michelle Obama" is not "Barack Obama");
 - a bare surname joins a full name only when exactly one person with that surname exists
-  in the whole corpus, and only when it was tagged as a person;
+  in the whole corpus (of the gender a title on it states: "Mrs. X"), and only when it
+  was tagged as a person;
 - an organisation's alias (an acronym it defined) joins the party that has it as its name.
 """
 
@@ -26,6 +27,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from stance.parties.gender import agrees, first_name_gender, title_gender
 from stance.parties.names import PARTICLE, compact, is_nickname, normalise
 from stance.parties.titles import TITLE_PREFIX
 
@@ -66,7 +68,13 @@ def unify(parties: Sequence[tuple[str, Sequence[str], str]]) -> list[str]:
     for i, key in enumerate(keys):
         if key:
             by_key.setdefault(key, []).append(i)
-    for members in by_key.values():
+    # "Mrs. X" and a plain "X" may be two people: they share a key only once X is known to be one.
+    titled = [_bare_title_gender(party) for party in parties]
+    same: dict[tuple[str, str | None], list[int]] = {}
+    for i, key in enumerate(keys):
+        if key:
+            same.setdefault((key, titled[i]), []).append(i)
+    for members in same.values():
         for i in members[1:]:
             union(i, members[0])
     # An organisation's or place's alias ("GNA") names the party whose name it is elsewhere.
@@ -83,7 +91,23 @@ def unify(parties: Sequence[tuple[str, Sequence[str], str]]) -> list[str]:
             union(members[0], by_key[key[:-1]][0])
     _unify_people(parties, union, find)
     _join_surnames(parties, keys, union, find)
+    full = {find(i) for i, (name, _, _) in enumerate(parties) if len(normalise(name).split()) > 1}
+    for i, gender in enumerate(titled):
+        if gender and find(i) not in full:
+            plain = [j for j in by_key[keys[i]] if titled[j] is None and find(j) not in full]
+            for j in plain[:1]:
+                union(i, j)
     return _names(parties, find)
+
+
+def _bare_title_gender(party: tuple[str, Sequence[str], str]) -> str | None:
+    """The gender a title states on a one-word person name ("Mrs. X"), else None."""
+    name, aliases, kind = party
+    if kind != "PERSON" or len(normalise(name).split()) != 1:
+        return None
+    matches = [TITLE_PREFIX.match(written) for written in [name, *aliases]]
+    genders = {title_gender(m.group(0).split()[0]) for m in matches if m} - {None}
+    return genders.pop() if len(genders) == 1 else None
 
 
 def _unify_people(parties: Sequence[tuple[str, Sequence[str], str]], union, find) -> None:
@@ -143,8 +167,9 @@ def _first_name_families(firsts: list[str]) -> dict[str, str]:
 
 
 def _join_surnames(parties: Sequence[tuple[str, Sequence[str], str]], keys: list[str], union, find) -> None:
-    """A bare surname tagged as a person joins the one person in the corpus with that surname."""
-    holders: dict[str, set[int]] = {}
+    """A bare surname tagged as a person joins the one person in the corpus with that
+    surname; a gendered title on it ("Mrs. X") leaves out bearers of the other gender."""
+    holders: dict[str, set[tuple[int, str | None]]] = {}
     for i, (name, aliases, kind) in enumerate(parties):
         if kind != "PERSON":
             continue
@@ -152,7 +177,7 @@ def _join_surnames(parties: Sequence[tuple[str, Sequence[str], str]], keys: list
             person = _person(written)
             if person is not None:
                 for surname in {person.last, PARTICLE.sub("", person.last)}:
-                    holders.setdefault(surname, set()).add(find(i))
+                    holders.setdefault(surname, set()).add((i, first_name_gender(person.first)))
     for i, (name, _, _) in enumerate(parties):
         words = normalise(name).split()
         if len(words) != 1 or not keys[i]:
@@ -160,7 +185,8 @@ def _join_surnames(parties: Sequence[tuple[str, Sequence[str], str]], keys: list
         kinds = Counter(parties[j][2] for j in range(len(parties)) if find(j) == find(i))
         if kinds.most_common(1)[0][0] != "PERSON":
             continue
-        roots = {find(j) for j in holders.get(words[0], set())}
+        mine = _bare_title_gender(parties[i])
+        roots = {find(j) for j, gender in holders.get(words[0], set()) if agrees(mine, gender)}
         if len(roots) == 1:
             union(i, roots.pop())
 

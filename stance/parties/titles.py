@@ -181,8 +181,6 @@ ROLE_NOUNS = frozenset(
         "owner",
         "prosecutor",
         "judge",
-        "defendant",
-        "suspect",
         "opponent",
         "rival",
         "ally",
@@ -194,3 +192,22 @@ ROLE_NOUNS = frozenset(
     }
 )
 ROLE_SUFFIX = re.compile(r"[a-z]{3,}(?:man|woman)")
+
+#: Role nouns for a legal or criminal status: what someone is in a case, not an office.
+#: They never stand for an office-holder by nearness alone (see references).
+STATUS_NOUNS = frozenset({"suspect", "defendant", "accused", "perpetrator", "culprit", "assailant", "attacker"})
+
+#: Abbreviated titles and the role noun they stand for: "Gov. X" is "the governor".
+TITLE_ABBREVIATIONS = {
+    "gov": "governor",
+    "sen": "senator",
+    "rep": "representative",
+    "gen": "general",
+    "lt": "lieutenant",
+    "maj": "major",
+    "col": "colonel",
+    "capt": "captain",
+    "adm": "admiral",
+    "sgt": "sergeant",
+    "dr": "doctor",
+}

@@ -9,8 +9,10 @@ is ever built by joining strings of article text.
 
 from __future__ import annotations
 
+import os
+import tempfile
 import webbrowser
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -31,12 +33,13 @@ _ENV = Environment(
 #: Colour classes of a signed score with their (exclusive) upper bounds; above the last
 #: is ``pos2``. A class is a reading aid; the exact score is in every mention's tooltip.
 TONES = (("neg2", -0.5), ("neg1", -0.15), ("neu", 0.15), ("pos1", 0.5))
-#: Marker shape of each article's dot in the chart, so the outlets differ without colour.
-SHAPES = ("circle", "square")
+#: Marker shape of each article's dot in the chart, so the outlets differ without colour
+#: (repeated beyond six outlets, where the label beside each value still tells them apart).
+SHAPES = ("circle", "square", "diamond", "triangle", "down", "cross")
 
 # Chart geometry in SVG user units; the SVG scales to the page width. Columns: party name,
 # the −1..+1 axis, then each outlet's numbers; the verdict runs under the name and axis.
-CHART_WIDTH = 960
+CHART_WIDTH = 1120
 AXIS_X0, AXIS_X1 = 250.0, 650.0
 VALUES_X = 672
 AXIS_TOP = 58
@@ -47,27 +50,46 @@ VERDICT_CHARS = 80
 
 def render(result: Comparison) -> str:
     """The report as one HTML page that needs nothing but itself."""
-    labels = [a.label for a in result.articles]
-    shapes = dict(zip(labels, SHAPES, strict=False))
+    labels = result.labels
+    shapes = {label: SHAPES[i % len(SHAPES)] for i, label in enumerate(labels)}
     placed, unplaced = _placed_mentions(result)
     chart = _chart(result, shapes)
+    two = len(labels) == 2
     return _ENV.get_template("report.html.j2").render(
         result=result,
         labels=labels,
+        names=labels[0] + " and " + labels[1] if two else ", ".join(labels[:-1]) + " and " + labels[-1],
         shapes=shapes,
-        files={a.label: Path(a.path).name for a in result.articles if a.path},
+        files={a.label: _source_name(a.path) for a in result.articles if a.path},
         chart=chart,
         findings=[" ".join(row.verdict_lines) for row in chart.rows if row.clear],
         descriptors=_descriptor_rows(result),
-        rows=_article_rows(result, placed),
+        rows=_article_rows(result, placed) if two else [],
+        columns=[] if two else _article_columns(result, placed),
         unplaced=unplaced,
         mention_count=sum(len(p.mentions) for p in result.parties),
     )
 
 
+def _source_name(path: str) -> str:
+    """A file's name, or a URL as given: the report never shows a local absolute path."""
+    return path if path.startswith(("http://", "https://")) else Path(path).name
+
+
 def write(result: Comparison, path: Path) -> None:
-    """Write the report to ``path`` (UTF-8)."""
-    Path(path).write_text(render(result), encoding="utf-8")
+    """Write the report to ``path`` (UTF-8) atomically: a temporary file in the same folder,
+    then a rename, so an interrupted run never leaves half a report or a destroyed file."""
+    path = Path(path)
+    page = render(result)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(page)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def open_in_browser(path: Path) -> bool:
@@ -159,16 +181,18 @@ def _wrap(text: str, width: int, lines: int) -> list[str]:
 
 
 def _verdict(party: Party) -> tuple[str, bool]:
-    """The plain-words reading of a party named by both outlets, and whether it is a
-    clear difference."""
-    d = party.difference
-    if d is not None and d.verdict:
-        return d.verdict, True
-    if d is None:
+    """The plain-words reading of a party named by two or more outlets, and whether it is a
+    clear difference. Named by two outlets, it is the pair's; by more, each outlet against
+    the pooled others."""
+    differences = [party.difference] if party.difference else list(party.versus_others.values())
+    clear = [d.verdict for d in differences if d.verdict]
+    if clear:
+        return " ".join(clear), True
+    if not differences:
         return "no difference computed", False
-    if min(s.n for s in party.stance.values()) < 2:
+    if party.fewest < 2:
         return "too few sentences to tell (one outlet names the party in a single sentence)", False
-    if d.low <= 0 <= d.high:
+    if all(d.low <= 0 <= d.high for d in differences):
         return "no clear difference (interval includes 0)", False
     return "no verdict", False
 
@@ -181,11 +205,11 @@ def _chart(result: Comparison, shapes: dict[str, str]) -> Chart:
     rows: list[ChartRow] = []
     top, group = float(AXIS_TOP + 6), "compared"
     for party in result.ranked_parties():
-        compared = len(party.stance) == len(labels)
+        compared = len(party.stance) >= 2
         heading = None
         kind = "compared" if compared else "one" if party.stance else "none"
         if kind != group:
-            heading = "Named by one outlet only" if kind == "one" else "Given with --party, named by neither outlet"
+            heading = "Named by one outlet only" if kind == "one" else "Given as a party, not found in any article"
             group = kind
             top += 30
         names = _wrap(party.name, 26, 2)
@@ -196,7 +220,7 @@ def _chart(result: Comparison, shapes: dict[str, str]) -> Chart:
             xs = (_x(s.mean), _x(s.low), _x(s.high)) if s else (None, None, None)
             dots.append(Dot(label, shapes[label], y, s, *xs))
         verdict, clear = _verdict(party) if compared else ("", False)
-        lines = _wrap(verdict, VERDICT_CHARS, 3)
+        lines = _wrap(verdict, VERDICT_CHARS, 3 if len(labels) == 2 else 2 + len(labels))
         verdict_y = top + ROW_PAD + LINE_GAP * max(len(labels), len(names)) + (14 if lines else 0)
         height = verdict_y - top + 17 * max(0, len(lines) - 1) + ROW_PAD
         rows.append(ChartRow(party, top, height, names, dots, lines, verdict_y, clear, heading))
@@ -216,11 +240,13 @@ class DescriptorRow:
 
 
 def _descriptor_rows(result: Comparison) -> list[DescriptorRow]:
-    """Per party with any descriptor: each outlet's own words, and the words both use."""
+    """Per party with any descriptor: each outlet's own words, and the words more than one
+    outlet uses (with two outlets: both)."""
     rows = []
     for party in result.parties:
         texts = [{d.text for d in party.descriptors.get(a.label, [])} for a in result.articles]
-        shared = sorted(set.intersection(*texts), key=str.casefold) if texts else []
+        counts = Counter(t for ts in texts for t in ts)
+        shared = sorted((t for t, n in counts.items() if n >= 2), key=str.casefold)
         only = {a.label: party.descriptors_only.get(a.label, []) for a in result.articles}
         if shared or any(only.values()):
             rows.append(DescriptorRow(party.name, only, shared))
@@ -327,12 +353,16 @@ class Row:
 def _monotone(pairs: list[AlignedPair], pos_a: dict[int, int], pos_b: dict[int, int]) -> list[AlignedPair]:
     """The pairs that can sit level: the chain increasing in both articles' order with the
     largest total similarity (crossing pairs cannot both be level without reordering)."""
-    pairs = sorted(pairs, key=lambda p: (pos_a[p.a], pos_b[p.b]))
+    pairs = sorted(pairs, key=lambda p: (pos_a[p.a_sentence], pos_b[p.b_sentence]))
     best = [p.similarity for p in pairs]
     prev = [-1] * len(pairs)
     for i, p in enumerate(pairs):
         for j, q in enumerate(pairs[:i]):
-            if pos_a[q.a] < pos_a[p.a] and pos_b[q.b] < pos_b[p.b] and best[j] + p.similarity > best[i]:
+            if (
+                pos_a[q.a_sentence] < pos_a[p.a_sentence]
+                and pos_b[q.b_sentence] < pos_b[p.b_sentence]
+                and best[j] + p.similarity > best[i]
+            ):
                 best[i], prev[i] = best[j] + p.similarity, j
     chain: list[AlignedPair] = []
     i = max(range(len(pairs)), key=best.__getitem__, default=-1)
@@ -342,36 +372,47 @@ def _monotone(pairs: list[AlignedPair], pos_a: dict[int, int], pos_b: dict[int, 
     return chain[::-1]
 
 
+def _views(
+    result: Comparison, placed: dict[tuple[str, int], list[Span]], prefixes: list[str]
+) -> list[list[SentenceView]]:
+    """Each article's sentences as views, anchored ``{prefix}-{id}``."""
+    out = []
+    for prefix, art in zip(prefixes, result.articles, strict=True):
+        only = set(result.alignment.only_in.get(art.label, []))
+        out.append(
+            [
+                SentenceView(
+                    f"{prefix}-{s.id}",
+                    s.id,
+                    s.dropped,
+                    s.id in only,
+                    _nest(s.text, placed.get((art.label, s.id), []), 0, len(s.text)),
+                )
+                for s in art.sentences
+            ]
+        )
+    return out
+
+
 def _article_rows(result: Comparison, placed: dict[tuple[str, int], list[Span]]) -> list[Row]:
-    """Both articles as rows, each keeping its own order: aligned pairs of the monotone
+    """Two articles as rows, each keeping its own order: aligned pairs of the monotone
     chain side by side, the sentences between them stacked in a gap row, and every other
     aligned pair noted on its two sentences as a link ("≈ matches")."""
     art_a, art_b = result.articles[0], result.articles[1]
-    views = {}
-    for side, art in (("a", art_a), ("b", art_b)):
-        only = set(result.alignment.only_in.get(art.label, []))
-        views[side] = [
-            SentenceView(
-                f"{side}-{s.id}",
-                s.id,
-                s.dropped,
-                s.id in only,
-                _nest(s.text, placed.get((art.label, s.id), []), 0, len(s.text)),
-            )
-            for s in art.sentences
-        ]
+    va, vb = _views(result, placed, ["a", "b"])
+    views = {"a": va, "b": vb}
     pos = {side: {v.id: i for i, v in enumerate(vs)} for side, vs in views.items()}
-    pairs = [p for p in result.alignment.pairs if p.a in pos["a"] and p.b in pos["b"]]
+    pairs = [p for p in result.alignment.pairs if p.a_sentence in pos["a"] and p.b_sentence in pos["b"]]
     chain = _monotone(pairs, pos["a"], pos["b"])
-    level = {(p.a, p.b) for p in chain}
+    level = {(p.a_sentence, p.b_sentence) for p in chain}
     for p in pairs:
-        if (p.a, p.b) not in level:
-            views["a"][pos["a"][p.a]].notes.append((f"{art_b.label} #{p.b}", f"b-{p.b}"))
-            views["b"][pos["b"][p.b]].notes.append((f"{art_a.label} #{p.a}", f"a-{p.a}"))
+        if (p.a_sentence, p.b_sentence) not in level:
+            views["a"][pos["a"][p.a_sentence]].notes.append((f"{art_b.label} #{p.b_sentence}", f"b-{p.b_sentence}"))
+            views["b"][pos["b"][p.b_sentence]].notes.append((f"{art_a.label} #{p.a_sentence}", f"a-{p.a_sentence}"))
     rows: list[Row] = []
     ia = ib = 0
     for p in chain:
-        ja, jb = pos["a"][p.a], pos["b"][p.b]
+        ja, jb = pos["a"][p.a_sentence], pos["b"][p.b_sentence]
         if ja > ia or jb > ib:
             rows.append(Row("gap", [views["a"][ia:ja], views["b"][ib:jb]]))
         rows.append(Row("pair", [[views["a"][ja]], [views["b"][jb]]], p))
@@ -379,3 +420,18 @@ def _article_rows(result: Comparison, placed: dict[tuple[str, int], list[Span]])
     if ia < len(views["a"]) or ib < len(views["b"]):
         rows.append(Row("gap", [views["a"][ia:], views["b"][ib:]]))
     return rows
+
+
+def _article_columns(result: Comparison, placed: dict[tuple[str, int], list[Span]]) -> list[list[SentenceView]]:
+    """Three or more articles, one column each in its own order (rows cannot be level
+    across many outlets); each aligned sentence links to its counterparts ("≈ X #id")."""
+    prefixes = [f"s{i}" for i in range(len(result.articles))]
+    columns = _views(result, placed, prefixes)
+    index = {label: i for i, label in enumerate(result.labels)}
+    pos = [{v.id: k for k, v in enumerate(col)} for col in columns]
+    for p in result.alignment.pairs:
+        i, j = index[p.a], index[p.b]
+        if p.a_sentence in pos[i] and p.b_sentence in pos[j]:
+            columns[i][pos[i][p.a_sentence]].notes.append((f"{p.b} #{p.b_sentence}", f"s{j}-{p.b_sentence}"))
+            columns[j][pos[j][p.b_sentence]].notes.append((f"{p.a} #{p.a_sentence}", f"s{i}-{p.a_sentence}"))
+    return columns

@@ -64,13 +64,21 @@ def run_event(task: EventTask) -> EventOutput:
     """Read the event's articles, analyse them together, and turn the result into rows."""
     start = time.perf_counter()
     out = EventOutput(event=task.event.name, key=task.key, rows={name: [] for name in TABLE_ROWS})
-    documents, kept = [], []
+    documents, kept, seen = [], [], {}
     for entry in task.event.entries:
         try:
-            documents.append(_document(entry))
-            kept.append(entry)
+            doc = _document(entry)
         except StanceError as exc:
             out.rows["errors"].append(_error(entry, "input", str(exc)))
+            continue
+        # Wire copy run unchanged by two outlets is common; the pipeline refuses to compare
+        # a text with itself, so the later copy is set aside and the event goes on.
+        same = seen.setdefault(" ".join(doc.text.split()), entry.outlet)
+        if same != entry.outlet:
+            out.rows["errors"].append(_error(entry, "input", f"the same text as {same}'s article in this event"))
+            continue
+        documents.append(doc)
+        kept.append(entry)
     if len(documents) < 2:
         for entry in kept:
             out.rows["errors"].append(_error(entry, "event", "no other readable article of this event to compare with"))
@@ -135,8 +143,9 @@ TABLE_ROWS = ("articles", "mentions", "article_parties", "descriptors", "errors"
 
 def _rows(out: EventOutput, event: str, entries: list[Entry], documents, result) -> None:
     """Flatten a :class:`~stance.result.Comparison` into the per-event table rows."""
-    ids = {e.outlet: e.id for e in entries}
-    kinds = {e.outlet: e.kind for e in entries}
+    # By position: the pipeline keeps the documents' order, and may have made a label safe to print.
+    ids = {a.label: e.id for a, e in zip(result.articles, entries, strict=True)}
+    kinds = {a.label: e.kind for a, e in zip(result.articles, entries, strict=True)}
     for article, doc in zip(result.articles, documents, strict=True):
         kept = [s for s in article.sentences if s.dropped is None]
         named = [p for p in result.parties if article.label in p.stance]

@@ -48,17 +48,19 @@ class StudyBar:
         self.task = None
 
     def __enter__(self) -> StudyBar:
-        self.progress.start()
         return self
 
     def __exit__(self, *exc) -> None:
-        self.progress.stop()
+        if self.task is not None:
+            self.progress.stop()
 
     def start(self, todo: int, total: int) -> None:
+        """Show the bar once the study knows its work (so that an early error is one line)."""
         if todo < total:
             self.console.print(f"{total - todo} of {total} events already done; analysing {todo}")
         self.started = time.perf_counter()
         self.task = self.progress.add_task("events", total=todo, errors=0)
+        self.progress.start()
 
     def advance(self, output: EventOutput, done: int, total: int) -> None:
         self.articles += output.n_articles

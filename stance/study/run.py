@@ -69,6 +69,11 @@ def study(
         raise StanceError("--only-given needs at least one --party")
     if limit is not None and limit < 1:
         raise StanceError("--limit must be at least 1")
+    if parties:
+        from stance.parties import PartySpec
+
+        for text in parties:
+            PartySpec.parse(text)  # a malformed --party is one error now, not one per event
     start = time.perf_counter()
     events = corpus_mod.read(corpus)
     out = Path(out)
