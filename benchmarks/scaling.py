@@ -11,7 +11,10 @@ worker, a local Ray instance) and its own store (a new output folder):
 
 Efficiency is the speed-up over one process divided by N (the ideal is N times one process).
 CPU seconds per article (every process of the run, counted when it is reaped) say what the
-work costs whatever else the machine runs.
+work costs whatever else the machine runs; CPU seconds over wall seconds say how many cores
+the run kept busy. One process already keeps more than one core busy while torch scores
+(its threads use every core) but only one while spaCy parses, so N processes gain at most
+N cores over the one process's average, not N times.
 The load average is printed before each run: on a machine shared with other jobs the
 figures say as much about the neighbours as about stance, so repeat them (``--repeat``).
 
@@ -113,7 +116,8 @@ def main() -> None:
                 cpu_per_article = result["cpu_seconds"] / max(1, result["articles"])
                 line = (
                     f"  {name:16} {apm:6.1f} articles/min  ({result['articles']} articles, {result['errors']} errors, "
-                    f"{result['seconds']:.0f} s, {cpu_per_article:.1f} CPU s/article; "
+                    f"{result['seconds']:.0f} s, {cpu_per_article:.1f} CPU s/article, "
+                    f"{result['cpu_seconds'] / result['seconds']:.2f} cores busy; "
                     f"load before {load:.1f})"
                 )
                 if base:
