@@ -59,6 +59,7 @@ class RayEngine:
         cpus = int(ray.cluster_resources().get("CPU", 0))
         count = actors or cpus
         if count < 1:
+            ray.shutdown()
             raise StanceError(f"the Ray cluster at {address or 'localhost'} offers no CPU for actors")
         # A node lost mid-run restarts its actors elsewhere and reruns their events: an
         # event only becomes a result when the driver stores it, so a rerun is harmless.
