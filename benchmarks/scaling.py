@@ -48,6 +48,24 @@ print(json.dumps({"articles": s.articles, "errors": s.errors, "seconds": s.secon
                   "articles_per_minute": s.articles_per_minute}))
 """
 
+#: Times the corpus's first event with 1 and with 2 torch threads, alternating, in one
+#: process with the models loaded; prints the best of each as JSON.
+THREADS = """
+import json, sys, time, torch
+from stance.study.corpus import read
+from stance.study.event import EventTask, run_event
+task = EventTask(read(sys.argv[1])[0])
+run_event(task)
+best = {1: float("inf"), 2: float("inf")}
+for _ in range(int(sys.argv[2])):
+    for threads in best:
+        torch.set_num_threads(threads)
+        start = time.perf_counter()
+        run_event(task)
+        best[threads] = min(best[threads], time.perf_counter() - start)
+print(json.dumps(best))
+"""
+
 
 def cpu() -> str:
     """The CPU model, core count and which of :data:`FEATURES` it has."""
@@ -90,6 +108,27 @@ def run(corpus: Path, engine: str, workers: int, scratch: Path) -> dict:
     return result
 
 
+def thread_ratio(corpus: Path, repeats: int = 3) -> None:
+    """What one process gains from its second core, and so what N processes can add.
+
+    One process runs torch on every core but spaCy and the Python glue on one, so
+    ``--workers 2`` (one thread each) can gain at most 2 × t(2 threads) / t(1 thread) over
+    it. A ratio in one process, best of ``repeats``: less sensitive to neighbours than the
+    wall-clock runs."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+    done = subprocess.run(
+        [sys.executable, "-c", THREADS, str(corpus), str(repeats)], env=env, capture_output=True, text=True
+    )
+    if done.returncode != 0:
+        raise SystemExit(f"thread timing failed:\n{done.stderr[-3000:]}")
+    best = {int(k): v for k, v in json.loads(done.stdout.strip().splitlines()[-1]).items()}
+    print(
+        f"  one event, best of {repeats}: {best[1]:.2f} s with 1 torch thread, {best[2]:.2f} s with 2 "
+        f"({best[1] / best[2]:.2f}× from the second core); bound for 2 one-thread processes: "
+        f"{2 * best[2] / best[1]:.2f}× one process"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data", help="folder holding basil/")
@@ -97,6 +136,8 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=EVENTS, help="BASIL events in the corpus (3 articles each)")
     parser.add_argument("--repeat", type=int, default=1, help="runs of each configuration")
     parser.add_argument("--no-ray", action="store_true", help="skip the Ray configuration")
+    parser.add_argument("--no-threads", action="store_true", help="skip timing one event with 1 and 2 threads")
+    parser.add_argument("--only-threads", action="store_true", help="only time one event with 1 and 2 threads")
     args = parser.parse_args()
     n = args.workers
     configs = [("one process", "local", 0), (f"--workers {n}", "workers", n)]
@@ -107,23 +148,29 @@ def main() -> None:
         corpus = write_corpus(args.data, scratch / "corpus.csv", args.events)
         print(f"study scaling: {3 * args.events} BASIL articles ({args.events} events × 3 outlets), {cpu()}")
         base: float | None = None
-        for name, engine, workers in configs:
+        for name, engine, workers in [] if args.only_threads else configs:
             speeds = []
             for attempt in range(args.repeat):
                 load = os.getloadavg()[0]
                 result = run(corpus, engine, workers, scratch)
                 speeds.append(apm := result["articles_per_minute"])
                 cpu_per_article = result["cpu_seconds"] / max(1, result["articles"])
+                cores_busy = result["cpu_seconds"] / result["seconds"]
+                busy = (
+                    "Ray's processes not counted"  # they are the raylet's children, not ours
+                    if engine == "ray"
+                    else f"{cpu_per_article:.1f} CPU s/article, {cores_busy:.2f} cores busy"
+                )
                 line = (
                     f"  {name:16} {apm:6.1f} articles/min  ({result['articles']} articles, {result['errors']} errors, "
-                    f"{result['seconds']:.0f} s, {cpu_per_article:.1f} CPU s/article, "
-                    f"{result['cpu_seconds'] / result['seconds']:.2f} cores busy; "
-                    f"load before {load:.1f})"
+                    f"{result['seconds']:.0f} s, {busy}; load before {load:.1f})"
                 )
                 if base:
                     line += f"  speed-up {apm / base:.2f}×, efficiency {apm / base / workers:.0%} of ideal"
                 print(line + (f"  [run {attempt + 1}]" if args.repeat > 1 else ""), flush=True)
             base = base or sum(speeds) / len(speeds)
+        if not args.no_threads:
+            thread_ratio(corpus)
 
 
 if __name__ == "__main__":
