@@ -43,7 +43,8 @@ class _Worker:
 
 
 class RayEngine:
-    """``actors`` warmed actors of one CPU each, on the cluster at ``address`` or a local one."""
+    """``actors`` warmed actors of one CPU each (at most one per CPU of the cluster), on the
+    cluster at ``address`` or on a local instance started for the run."""
 
     def __init__(self, actors: int | None, address: str | None) -> None:
         import ray
@@ -55,9 +56,10 @@ class RayEngine:
         try:
             ray.init(address=address, **options)
         except (ConnectionError, RuntimeError, ValueError) as exc:
-            raise StanceError(f"cannot reach a Ray cluster at {address}: {exc}") from exc
+            raise StanceError(f"cannot start or reach Ray at {address or 'localhost'}: {exc}") from exc
         cpus = int(ray.cluster_resources().get("CPU", 0))
-        count = actors or cpus
+        # Never more actors than CPUs: an actor that cannot be placed would hold its events forever.
+        count = min(actors or cpus, cpus)
         if count < 1:
             ray.shutdown()
             raise StanceError(f"the Ray cluster at {address or 'localhost'} offers no CPU for actors")
