@@ -122,10 +122,15 @@ def thread_ratio(corpus: Path, repeats: int = 3) -> None:
     if done.returncode != 0:
         raise SystemExit(f"thread timing failed:\n{done.stderr[-3000:]}")
     best = {int(k): v for k, v in json.loads(done.stdout.strip().splitlines()[-1]).items()}
+    gain = best[1] / best[2]
+    verdict = (
+        f"2 one-thread processes can gain at most {2 / gain:.2f}× over one process"
+        if gain >= 1
+        else "the second thread slowed it down: other jobs hold the cores, so no bound follows"
+    )
     print(
         f"  one event, best of {repeats}: {best[1]:.2f} s with 1 torch thread, {best[2]:.2f} s with 2 "
-        f"({best[1] / best[2]:.2f}× from the second core); bound for 2 one-thread processes: "
-        f"{2 * best[2] / best[1]:.2f}× one process"
+        f"({gain:.2f}× from the second core); {verdict}"
     )
 
 
