@@ -104,3 +104,8 @@ def test_a_gendered_title_on_a_bare_surname_picks_the_bearer_of_that_gender() ->
         ]
     )
     assert names == ["Mark Ellison", "Laura Ellison", "Laura Ellison", "Ellison"]
+
+
+def test_a_one_word_part_of_an_organisation_alias_links_nothing() -> None:
+    names = unify([("Harbor Court", ["Court"], "ORG"), ("Court", [], "ORG"), ("Harbor Court Trust", ["HCT"], "ORG")])
+    assert names == ["Harbor Court", "Court", "Harbor Court Trust"]

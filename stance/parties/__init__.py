@@ -16,7 +16,8 @@ words about someone else on the party's account.
 Layout: :mod:`.model` (the contracts), :mod:`.entities` (finding and merging spaCy's
 entities), :mod:`.names` (when two names are one), :mod:`.titles` (titles and role nouns),
 :mod:`.aliases` (given parties, further occurrences of names), :mod:`.references`
-(pronouns and epithets), :mod:`.corpus` (one name per party across many events).
+(pronouns and epithets), :mod:`.gender` (agreement evidence), :mod:`.corpus` (one name
+per party across many events).
 """
 
 from __future__ import annotations

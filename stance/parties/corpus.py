@@ -16,7 +16,8 @@ while a missed one only splits a row:
 - a bare surname joins a full name only when exactly one person with that surname exists
   in the whole corpus (of the gender a title on it states: "Mrs. X"), and only when it
   was tagged as a person;
-- an organisation's alias (an acronym it defined) joins the party that has it as its name.
+- an organisation's alias joins the party that has it as its name when it is an acronym
+  or has several words ("White House" having "House" as an alias says nothing of "House").
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from stance.parties.gender import agrees, first_name_gender, title_gender
-from stance.parties.names import PARTICLE, compact, is_nickname, normalise
+from stance.parties.names import ACRONYM, PARTICLE, compact, is_nickname, normalise
 from stance.parties.titles import TITLE_PREFIX
 
 #: Generational suffixes: part of who a person is ("Jr." is not his father), not of the surname.
@@ -77,11 +78,14 @@ def unify(parties: Sequence[tuple[str, Sequence[str], str]]) -> list[str]:
     for members in same.values():
         for i in members[1:]:
             union(i, members[0])
-    # An organisation's or place's alias ("GNA") names the party whose name it is elsewhere.
+    # An organisation's or place's acronym ("GNA") or other multi-word alias names the party
+    # whose name it is elsewhere; a one-word part ("House" of "White House") is no evidence.
     for i, (_, aliases, kind) in enumerate(parties):
         if kind == "PERSON":
             continue
         for alias in aliases:
+            if len(alias.split()) < 2 and not ACRONYM.fullmatch(alias):
+                continue
             for j in by_key.get(compact(normalise(alias)), []):
                 if parties[j][2] != "PERSON":
                     union(i, j)

@@ -58,6 +58,8 @@ class StudyBar:
         """Show the bar once the study knows its work (so that an early error is one line)."""
         if todo < total:
             self.console.print(f"{total - todo} of {total} events already done; analysing {todo}")
+        if not todo:
+            return
         self.started = time.perf_counter()
         self.task = self.progress.add_task("events", total=todo, errors=0)
         self.progress.start()

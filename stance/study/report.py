@@ -19,6 +19,7 @@ import pyarrow as pa
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from stance.render.html import TONES
+from stance.study.tables import MIN_EVENTS
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 _ENV = Environment(
@@ -134,7 +135,11 @@ def render(tables: dict[str, pa.Table], events: list[EventLink], model: str | No
                 verdicts=[v for v in verdicts if v],
             )
         )
+    tested = [r for r in outlet_parties if r["vs_others_events"] >= MIN_EVENTS]
+    findings = sorted((r for r in tested if r["vs_others_verdict"]), key=lambda r: -abs(r["vs_others_mean"]))
     return _ENV.get_template("study.html.j2").render(
+        findings=[r["vs_others_verdict"] for r in findings],
+        tested=len(tested),
         outlets=outlets,
         parties=parties,
         all_parties=len(coverage),

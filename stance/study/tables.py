@@ -213,9 +213,14 @@ def _versus(outlet: str, party: str, diffs: list[float]) -> dict:
         direction = "negative" if d.mean < 0 else "positive"
         verdict = (
             f"{outlet} is more {direction} toward {party} than the other outlets "
-            f"({d.mean:+.2f}, 95% CI {low:+.2f} to {high:+.2f}; {len(diffs)} events)."
+            f"({_num(d.mean)}, 95% CI {_num(low)} to {_num(high)}; {len(diffs)} events)."
         )
     return {"vs_others_mean": d.mean, "vs_others_low": low, "vs_others_high": high, "vs_others_verdict": verdict}
+
+
+def _num(x: float) -> str:
+    """Signed, two decimals, with a typographic minus (as the compare verdicts)."""
+    return f"{x:+.2f}".replace("-", "\u2212")
 
 
 def write(tables: dict[str, pa.Table], out: Path) -> dict[str, Path]:
