@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import shutil
 import socket
 import subprocess
 import sys
@@ -102,6 +103,7 @@ def ray_cluster():
     finally:
         head.terminate()  # `ray start --block` stops the processes it started on SIGTERM
         head.wait(timeout=60)
+        shutil.rmtree(temp, ignore_errors=True)
 
 
 def _listening(port: int) -> bool:
