@@ -30,6 +30,7 @@ model: install
 
 bench: install
 	$(BIN)/python benchmarks/bench.py
+	$(BIN)/python benchmarks/scaling.py --data $(DATA)
 
 lint: install
 	$(BIN)/ruff check stance tests models benchmarks
