@@ -44,5 +44,5 @@ clean:
 STUDY_OUT ?= study-demo
 .PHONY: study-demo
 study-demo: install
-	$(BIN)/python -m stance.study.demo $(DATA)/basil $(STUDY_OUT)/basil.csv
+	$(BIN)/python -m stance.studies.demo $(DATA)/basil $(STUDY_OUT)/basil.csv
 	$(BIN)/stance study $(STUDY_OUT)/basil.csv --out $(STUDY_OUT)

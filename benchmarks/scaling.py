@@ -42,7 +42,7 @@ FEATURES = ("avx2", "fma", "avx512f", "avx512_vnni", "avx_vnni", "avx512_bf16", 
 #: Runs one configuration in a fresh interpreter and prints its summary as JSON.
 ONE_RUN = """
 import json, sys
-from stance.study import study
+from stance.studies import study
 s = study(sys.argv[1], sys.argv[2], engine=sys.argv[3], workers=int(sys.argv[4]) or None)
 print(json.dumps({"articles": s.articles, "errors": s.errors, "seconds": s.seconds,
                   "articles_per_minute": s.articles_per_minute}))
@@ -52,8 +52,8 @@ print(json.dumps({"articles": s.articles, "errors": s.errors, "seconds": s.secon
 #: process with the models loaded; prints the best of each as JSON.
 THREADS = """
 import json, sys, time, torch
-from stance.study.corpus import read
-from stance.study.event import EventTask, run_event
+from stance.studies.corpus import read
+from stance.studies.event import EventTask, run_event
 task = EventTask(read(sys.argv[1])[0])
 run_event(task)
 best = {1: float("inf"), 2: float("inf")}
@@ -84,7 +84,7 @@ def cpu() -> str:
 
 
 def write_corpus(data: Path, path: Path, events: int) -> Path:
-    from stance.study.demo import basil_rows, write_csv
+    from stance.studies.demo import basil_rows, write_csv
 
     rows = basil_rows(data / "basil", events=events)
     if len(rows) != 3 * events:

@@ -22,13 +22,14 @@ os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 from stance.errors import StanceError  # noqa: E402
 
 __version__ = "0.1.0"
-__all__ = ["Document", "PartySpec", "StanceError", "analyse", "compare", "score_article"]
+__all__ = ["Document", "PartySpec", "StanceError", "analyse", "compare", "score_article", "study"]
 
 if TYPE_CHECKING:
     from stance.annotate import score_article
     from stance.inputs import Document
     from stance.parties import PartySpec
     from stance.pipeline import analyse, compare
+    from stance.studies import study
 
 _LAZY = {
     "analyse": "stance.pipeline",
@@ -36,8 +37,7 @@ _LAZY = {
     "score_article": "stance.annotate",
     "PartySpec": "stance.parties",
     "Document": "stance.inputs",
-    # A function of the same name as its subpackage, which is callable (stance/study/__init__.py).
-    "study": "stance.study",
+    "study": "stance.studies",
 }
 
 

@@ -399,8 +399,8 @@ def study(
     one file per outlet. A rerun skips the events already done.
     """
     try:
-        from stance.study import study as run_study
-        from stance.study.progress import StudyBar, summary_lines
+        from stance.studies import study as run_study
+        from stance.studies.progress import StudyBar, summary_lines
 
         chosen = engine or ("workers" if workers and workers > 1 else "local")
         with StudyBar(_stderr_console()) as bar:

@@ -17,8 +17,8 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from stance.study import study
-from stance.study.demo import basil_rows, write_csv
+from stance.studies import study
+from stance.studies.demo import basil_rows, write_csv
 
 ROOT = Path(__file__).resolve().parent.parent
 BASIL = Path(__file__).resolve().parent / "fixtures" / "basil"
@@ -137,7 +137,7 @@ def test_ray_run_resumes_where_a_local_run_stopped(corpus, local_tables, tmp_pat
 def test_local_engine_never_imports_ray(corpus, tmp_path):
     script = (
         "import sys\n"
-        "from stance.study import study\n"
+        "from stance.studies import study\n"
         f"study({str(corpus)!r}, {str(tmp_path)!r}, limit=1)\n"
         "print(sorted(m for m in sys.modules if m == 'ray' or m.startswith('ray.')))\n"
     )
@@ -162,7 +162,7 @@ def test_workers_exit_when_the_driver_is_killed(tmp_path):
     (tmp_path / "probe.py").write_text(PROBE, encoding="utf-8")
     script = (
         "import time, probe\n"
-        "from stance.study import engines\n"
+        "from stance.studies import engines\n"
         "engine = engines.get('workers', workers=2)\n"
         "for pid in engine.map_unordered(probe.pid, [2, 2]):\n"
         "    print(pid, flush=True)\n"

@@ -2,7 +2,7 @@
 and the report in headless Chromium.
 
 The corpus is tests/fixtures/study/corpus.csv: three BASIL events cut to two paragraphs
-per outlet (written by ``stance.study.demo``), plus rows that must end up in ``errors``:
+per outlet (written by ``stance.studies.demo``), plus rows that must end up in ``errors``:
 a blank text, a missing file, a URL nothing answers on 127.0.0.1, an article in German,
 an event told by one outlet (with markup in its names, which the report must show as
 text) and an event whose articles name no party.
@@ -24,8 +24,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from stance.errors import StanceError
-from stance.study import corpus, engines, store, tables
-from stance.study.run import StudySummary, study
+from stance.studies import corpus, engines, store, tables
+from stance.studies.run import StudySummary, study
 
 pytest_plugins = ["browser"]
 
@@ -133,7 +133,7 @@ def test_the_store_key_follows_the_content_and_the_options(tmp_path: Path) -> No
 
 
 def test_wire_copy_in_two_outlets_is_set_aside_not_the_whole_event() -> None:
-    from stance.study.event import EventTask, run_event
+    from stance.studies.event import EventTask, run_event
 
     text = "The senator from Ohio said on Monday that the bill would pass the chamber this week."
     entries = tuple(corpus.Entry("E", o, f"E/{o}", "text", t) for o, t in (("A", text), ("B", " " + text)))
@@ -159,7 +159,7 @@ def test_engines_are_picked_by_name_and_the_local_one_never_imports_ray() -> Non
     with pytest.raises(StanceError, match="--address is for --engine ray"):
         engines.get("local", address="127.0.0.1:6379")
     assert list(engines.get("local").map_unordered(len, ["ab", "c"])) == [2, 1]
-    code = "import sys; from stance.study import engines; engines.get('local'); print('ray' in sys.modules)"
+    code = "import sys; from stance.studies import engines; engines.get('local'); print('ray' in sys.modules)"
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=_env(), check=True)
     assert run.stdout.strip() == "False"
 

@@ -21,9 +21,9 @@ from pathlib import Path
 import pyarrow.parquet as pq
 
 from stance.errors import StanceError
-from stance.study import tables
-from stance.study.corpus import Event
-from stance.study.event import EventOutput, PartyRecord
+from stance.studies import tables
+from stance.studies.corpus import Event
+from stance.studies.event import EventOutput, PartyRecord
 
 #: Bumped whenever the stored rows change meaning, so old events are redone, not mixed in.
 FORMAT = "1"

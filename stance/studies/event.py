@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass, field, replace
 
 from stance.errors import StanceError
-from stance.study.corpus import Entry, Event
+from stance.studies.corpus import Entry, Event
 
 
 @dataclass(frozen=True)

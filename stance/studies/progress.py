@@ -8,8 +8,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColumn, TextColumn, TimeRemainingColumn
 from rich.text import Text
 
-from stance.study.event import EventOutput
-from stance.study.run import StudySummary
+from stance.studies.event import EventOutput
+from stance.studies.run import StudySummary
 
 
 class _Rate(ProgressColumn):

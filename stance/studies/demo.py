@@ -1,7 +1,7 @@
 """A ready-made study corpus from BASIL: each event told by Fox News, the New York Times
 and HuffPost, written as the CSV a user would bring (event, outlet, title, date, text).
 
-``python -m stance.study.demo BASIL_DIR OUT.csv [--events N] [--paragraphs K]`` writes it;
+``python -m stance.studies.demo BASIL_DIR OUT.csv [--events N] [--paragraphs K]`` writes it;
 ``make study-demo`` then runs ``stance study`` on it. ``--paragraphs`` keeps only the
 first K paragraphs of each article, which the tests use for a small, fast corpus.
 """

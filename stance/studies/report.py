@@ -19,7 +19,7 @@ import pyarrow as pa
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from stance.render.html import TONES
-from stance.study.tables import MIN_EVENTS
+from stance.studies.tables import MIN_EVENTS
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 _ENV = Environment(

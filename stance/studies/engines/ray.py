@@ -1,7 +1,7 @@
 """A study on a Ray cluster (``stance study … --engine ray [--address ADDR]``).
 
 Each Ray actor is one warmed worker: its constructor loads the NLI model, spaCy and the
-embedder once (:func:`stance.study.engines.workers.warm`), and it then runs the study's
+embedder once (:func:`stance.studies.engines.workers.warm`), and it then runs the study's
 per-event function for every event it is sent. Plain actors rather than Ray Data's
 ``map_batches``: an event is seconds of work and a study at most some thousands of them,
 so Ray Data's block scheduling buys nothing, costs seconds of start-up per run, and would
@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeVar
 
 from stance.errors import StanceError
-from stance.study.engines.workers import warm
+from stance.studies.engines.workers import warm
 
 T = TypeVar("T")
 R = TypeVar("R")

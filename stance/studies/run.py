@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from stance.errors import StanceError
-from stance.study import corpus as corpus_mod
-from stance.study import engines, report, tables
-from stance.study.event import EventOutput, EventTask, run_event
-from stance.study.store import Store, key_for
+from stance.studies import corpus as corpus_mod
+from stance.studies import engines, report, tables
+from stance.studies.event import EventOutput, EventTask, run_event
+from stance.studies.store import Store, key_for
 
 
 @dataclass
