@@ -80,7 +80,12 @@ def choose(lean: bool, model_dir: Path | None) -> str:
     if wanted == AUTO:
         if native_bf16():
             return "bf16"
-        return "int8" if lean else "fp32"
+        if not lean:
+            return "fp32"
+        from stance.onnx_runtime import graph_path
+
+        # Both int8 paths score alike (make bench); ONNX Runtime loads faster (no quantising at load).
+        return "onnx-int8" if model_dir is not None and graph_path(model_dir, int8=True).is_file() else "int8"
     if wanted in LEAN_ONLY and not lean:
         raise StanceError(f"{ENV}={wanted} runs only local BERT models such as the embedded one; use fp32 or bf16")
     if wanted.startswith("onnx") and model_dir is not None:

@@ -192,22 +192,26 @@ class NLIModel:
     def logits(self, premises: list[str], hypotheses: list[str], batch_size: int = 64) -> np.ndarray:
         """Raw logits, shape ``(len(premises), num_labels)``, in the order given.
 
-        Pairs are tokenised once, sorted by token length and padded per batch, which
-        wastes far less compute on padding than batching in input order.
+        Identical pairs (the same sentence and mention in two articles, or asked twice) go
+        through the model once. Pairs are tokenised once, sorted by token length and padded
+        per batch, which wastes far less compute on padding than batching in input order.
         """
         if len(premises) != len(hypotheses):
             raise ValueError("premises and hypotheses differ in length")
-        out = np.zeros((len(premises), self.num_labels), dtype=np.float32)
         if not premises:
-            return out
-        encoded = self.backend.encode(premises, hypotheses, self.config.max_length)
-        order = sorted(range(len(premises)), key=lambda i: len(encoded[i]["input_ids"]))
+            return np.zeros((0, self.num_labels), dtype=np.float32)
+        unique: dict[tuple[str, str], int] = {}
+        where = [unique.setdefault(pair, len(unique)) for pair in zip(premises, hypotheses, strict=True)]
+        firsts, seconds = zip(*unique, strict=True)
+        encoded = self.backend.encode(list(firsts), list(seconds), self.config.max_length)
+        order = sorted(range(len(encoded)), key=lambda i: len(encoded[i]["input_ids"]))
+        out = np.zeros((len(encoded), self.num_labels), dtype=np.float32)
         torch = self._torch
         with torch.inference_mode(), torch.autocast("cpu", dtype=torch.bfloat16, enabled=self.bf16):
             for start in range(0, len(order), batch_size):
                 chunk = order[start : start + batch_size]
                 out[chunk] = self.backend.forward([encoded[i] for i in chunk])
-        return out
+        return out[where]
 
     def entailment_probability(self, premises: list[str], hypotheses: list[str]) -> np.ndarray:
         """P(entailment) against contradiction for each pair, each pair on its own.
