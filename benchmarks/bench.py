@@ -33,7 +33,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 SAMPLE = ROOT / "tests" / "fixtures" / "newsmtsc_dev_rw_sample.jsonl"
 SEEDS = [ROOT / "seeds" / "alarabiya-2020.txt", ROOT / "seeds" / "cgtn-2019.txt"]
-BASIL = ROOT.parent / "shared" / "data" / "basil"
+#: Labelled data (`make bench DATA=…`; the Makefile's default is ../shared/data).
+BASIL = Path(os.environ.get("DATA") or ROOT.parent / "shared" / "data") / "basil"
 #: BASIL articles in the study figure: the first events in sorted order, all three outlets.
 STUDY_EVENTS = 4
 FLAGS = ("avx2", "fma", "avx512f", "avx512_vnni", "avx_vnni", "avx512_bf16", "amx_bf16", "amx_int8")
