@@ -9,6 +9,7 @@ import subprocess
 import sys
 
 import pytest
+from conftest import FIXTURES, ROOT
 
 from stance import compute
 from stance.errors import StanceError
@@ -17,7 +18,6 @@ from stance.evaluation.metrics import classification_report
 from stance.nli import EMBEDDED_DIR, STANCE_LABELS, load
 from stance.onnx_runtime import graph_path
 from stance.scoring import score
-from conftest import FIXTURES, ROOT
 
 #: Least share of the sample's targets on which a fast path must give fp32's label, and most
 #: macro-F1 it may lose there. On all 1,034 test_mt targets the int8 paths lose under 0.5 pt
