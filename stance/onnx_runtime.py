@@ -38,6 +38,10 @@ class OnnxClassifier:
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         options.intra_op_num_threads = len(os.sched_getaffinity(0))
         options.log_severity_level = 3
+        # Idle threads spin by default; like torch's OpenMP threads (see stance.cli), they then
+        # fight a neighbour for the cores, so they wait passively unless asked otherwise.
+        if os.environ.get("OMP_WAIT_POLICY", "").upper() != "ACTIVE":
+            options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         try:
             self.session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
         except Exception as exc:  # onnxruntime raises its own untyped errors for a damaged file
