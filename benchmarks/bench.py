@@ -8,6 +8,7 @@
    torch"``, alternated in fresh processes; and the stage breakdown of ``compare``.
 4. Study-like throughput: articles/min over a fixed set of BASIL articles, one process,
    with the seconds per article of each stage, for fp32 and for the path ``auto`` picks.
+   ``BENCH_EVENTS`` and ``BENCH_REPEATS`` shrink it on a busy machine.
 5. Scaling (workers, Ray): ``benchmarks/scaling.py``, when present, prints its own section.
 
 Other work on the same cores slows every figure, and not evenly: runs are repeated and
@@ -36,7 +37,7 @@ SEEDS = [ROOT / "seeds" / "alarabiya-2020.txt", ROOT / "seeds" / "cgtn-2019.txt"
 #: Labelled data (`make bench DATA=…`; the Makefile's default is ../shared/data).
 BASIL = Path(os.environ.get("DATA") or ROOT.parent / "shared" / "data") / "basil"
 #: BASIL articles in the study figure: the first events in sorted order, all three outlets.
-STUDY_EVENTS = 4
+STUDY_EVENTS = int(os.environ.get("BENCH_EVENTS") or 4)
 FLAGS = ("avx2", "fma", "avx512f", "avx512_vnni", "avx_vnni", "avx512_bf16", "amx_bf16", "amx_int8")
 
 
@@ -197,7 +198,7 @@ def study_articles() -> list[str]:
     return [a.text for a in articles]
 
 
-def study(repeats: int = 2) -> None:
+def study(repeats: int = int(os.environ.get("BENCH_REPEATS") or 2)) -> None:
     """One article at a time through the per-article stages a study runs."""
     if not BASIL.is_dir():
         print(f"\nStudy throughput: skipped ({BASIL} not found)")
@@ -214,7 +215,13 @@ def study(repeats: int = 2) -> None:
         f"\nStudy throughput: {len(texts)} BASIL articles ({STUDY_EVENTS} events, mean {words:.0f} words), "
         f"one process, best of {repeats} alternated:"
     )
-    models = {"fp32": _with_path("fp32"), "auto": _with_path(None)}
+    from stance import compute
+
+    # fp32 is what a CPU without bf16 ran before int8; the int8 path is what it runs now.
+    fast = "onnx-int8" if "onnx-int8" in available_paths() else "int8"
+    models = {"fp32": _with_path("fp32"), fast: _with_path(fast)}
+    if compute.native_bf16():
+        models["bf16"] = _with_path("bf16")
     best: dict[str, dict[str, float]] = {}
     for _ in range(repeats):
         for name, model in models.items():
