@@ -36,7 +36,10 @@ class OnnxClassifier:
             raise FileNotFoundError(f"no {path.relative_to(directory)} in {directory}: build it with `make onnx`")
         options = ort.SessionOptions()
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-        options.intra_op_num_threads = len(os.sched_getaffinity(0))
+        import torch
+
+        # One thread count for both runtimes: torch's (OMP_NUM_THREADS, torch.set_num_threads).
+        options.intra_op_num_threads = torch.get_num_threads()
         options.log_severity_level = 3
         # Idle threads spin by default; like torch's OpenMP threads (see stance.cli), they then
         # fight a neighbour for the cores, so they wait passively unless asked otherwise.

