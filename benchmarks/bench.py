@@ -147,24 +147,35 @@ def paths(repeats: int = 3) -> None:
     print("  (the pipeline asks the 'portrayed …' hypotheses the model also learned; its F1 is for that wording)")
 
 
-def cold_start(repeats: int = 3) -> None:
+def cold_start(repeats: int = int(os.environ.get("BENCH_REPEATS") or 3)) -> None:
+    """Fresh processes, alternated: ``import torch``, then a cold compare on each path that
+    tells something here (fp32: a CPU without bf16 before int8; the int8 path it runs now;
+    bf16 where native)."""
+    from stance import compute
+
     compare = [sys.executable, "-m", "stance", "compare", *map(str, SEEDS), "--json"]
-    torch_only = [sys.executable, "-c", "import torch"]
-    times: dict[str, list[float]] = {"import torch": [], "stance compare": []}
+    fast = "onnx-int8" if "onnx-int8" in available_paths() else "int8"
+    runs = {"import torch": ([sys.executable, "-c", "import torch"], None)}
+    for path in ("fp32", fast, "bf16" if compute.native_bf16() else None):
+        if path:
+            runs[f"compare, {path}"] = (compare, path)
+    times: dict[str, list[float]] = {name: [] for name in runs}
     for _ in range(repeats):
-        for name, cmd in (("import torch", torch_only), ("stance compare", compare)):
+        for name, (cmd, path) in runs.items():
+            env = {k: v for k, v in os.environ.items() if k != "STANCE_BACKEND"}
+            if path:
+                env["STANCE_BACKEND"] = path
             t0 = time.perf_counter()
-            subprocess.run(cmd, check=True, capture_output=True, cwd=ROOT)
+            subprocess.run(cmd, check=True, capture_output=True, cwd=ROOT, env=env)
             times[name].append(time.perf_counter() - t0)
-    ratios = [c / t for c, t in zip(times["stance compare"], times["import torch"], strict=True)]
-    print(f"\nCold start, {repeats} alternated fresh processes each (seconds):")
+    print(f"\nCold start on the seeds, {repeats} alternated fresh processes each (seconds; ratio to import torch):")
     for name, values in times.items():
-        print(f"  {name:<16} " + "  ".join(f"{v:5.2f}" for v in values))
-    print(
-        f"  cold compare / import torch: median {statistics.median(ratios):.2f}× (runs: "
-        + ", ".join(f"{r:.2f}" for r in ratios)
-        + ")"
-    )
+        ratios = [v / t for v, t in zip(values, times["import torch"], strict=True)]
+        print(
+            f"  {name:<20} "
+            + "  ".join(f"{v:5.2f}" for v in values)
+            + ("" if name == "import torch" else f"   median ratio {statistics.median(ratios):.2f}×")
+        )
     stage_times()
 
 
