@@ -38,8 +38,9 @@ def test_batched_scores_equal_one_at_a_time_and_keep_input_order(nli):
     targets = [_target(sentences[0], "senator"), _target(sentences[1], "mayor"), _target(sentences[2], "minister")]
     together = score(nli, targets)
     alone = [score(nli, [t])[0] for t in targets]
-    # The int8 paths quantise activations per batch, so a batch's other pairs move a score a little.
-    tolerance = 1e-4 if nli.compute_path in ("fp32", "bf16") else 0.05
+    # bf16 rounds to 8 significant bits, and its kernels block by batch shape; the int8 paths
+    # quantise activations per batch, so a batch's other pairs move a score a little.
+    tolerance = {"fp32": 1e-4, "onnx": 1e-4, "bf16": 2e-3}.get(nli.compute_path, 0.05)
     for a, b in zip(together, alone, strict=True):
         assert a.score == pytest.approx(b.score, abs=tolerance)
         assert sum(a.probs.values()) == pytest.approx(1.0, abs=1e-5)
