@@ -9,7 +9,7 @@
 4. Study-like throughput: articles/min over a fixed set of BASIL articles, one process,
    with the seconds per article of each stage, for fp32 and for the path ``auto`` picks.
    ``BENCH_EVENTS`` and ``BENCH_REPEATS`` shrink it on a busy machine.
-5. Scaling (workers, Ray): ``benchmarks/scaling.py``, when present, prints its own section.
+5. Scaling (workers, Ray): ``benchmarks/scaling.py`` prints its own section after this one.
 
 Other work on the same cores slows every figure, and not evenly: runs are repeated and
 alternated and the best is kept, so the ratios are what to read. To see what a CPU without
@@ -263,13 +263,12 @@ def study(repeats: int = int(os.environ.get("BENCH_REPEATS") or 2)) -> None:
 
 
 def scaling() -> None:
-    """The workers / Ray section, owned by benchmarks/scaling.py (run only where it exists)."""
-    script = Path(__file__).with_name("scaling.py")
+    """The workers / Ray section belongs to benchmarks/scaling.py, which `make bench` runs next."""
     print("\n" + "=" * 78)
-    if not script.is_file():
+    if Path(__file__).with_name("scaling.py").is_file():
+        print("Scaling (--workers, Ray): benchmarks/scaling.py, run next by `make bench`")
+    else:
         print("Scaling (--workers, Ray): benchmarks/scaling.py is not here yet")
-        return
-    subprocess.run([sys.executable, str(script)], check=True, cwd=ROOT)
 
 
 if __name__ == "__main__":
