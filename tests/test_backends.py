@@ -81,15 +81,13 @@ def test_auto_picks_bf16_only_where_the_cpu_has_it(monkeypatch, tmp_path):
     monkeypatch.delenv(compute.ENV, raising=False)
     expected_bf16 = compute.native_bf16()
     assert (compute.choose(True, EMBEDDED_DIR) == "bf16") == expected_bf16
-    # Without bf16 hardware: int8 for the lean BERT (ONNX Runtime's when its graph is built),
-    # fp32 for whatever transformers runs.
+    # Without bf16 hardware: int8 for the embedded model (ONNX Runtime's when its graph is
+    # built), fp32 for a user's own BERT and for whatever transformers runs.
     monkeypatch.setattr(compute, "native_bf16", lambda: False)
+    built = graph_path(EMBEDDED_DIR, int8=True).is_file()
+    assert compute.choose(True, EMBEDDED_DIR) == ("onnx-int8" if built else "int8")
+    assert compute.choose(True, _copy_model(tmp_path)) == "fp32"
     assert compute.choose(False, None) == "fp32"
-    assert compute.choose(True, tmp_path) == "int8"
-    built = graph_path(tmp_path, int8=True)
-    built.parent.mkdir()
-    built.write_bytes(b"")
-    assert compute.choose(True, tmp_path) == "onnx-int8"
 
 
 def test_an_unknown_path_is_one_clear_line(monkeypatch):
