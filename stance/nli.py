@@ -7,7 +7,9 @@ callers hand over everything they have instead of looping.
 The model itself sits behind a small :class:`Backend`: local BERT directories (the
 embedded model among them) run on :mod:`stance.bert`, which needs neither ``transformers``
 nor the second or two its import adds to every cold start; hub ids and other
-architectures go through :class:`TransformersBackend`, which imports it only then.
+architectures go through :class:`TransformersBackend`, which imports it only then; the
+embedded model can also run on ONNX Runtime (:mod:`stance.onnx_runtime`). Which one, and in
+what precision, is the compute path :mod:`stance.compute` picks from the CPU's features.
 """
 
 from __future__ import annotations
