@@ -255,9 +255,8 @@ def study(repeats: int = int(os.environ.get("BENCH_REPEATS") or 2)) -> None:
                 best[name] = stages
     for name, stages in best.items():
         total = sum(stages.values())
-        label = f"{name} ({models[name].compute_path})"
         print(
-            f"  {label:<18} {60 * len(texts) / total:6.1f} articles/min; s/article: "
+            f"  {name:<10} {60 * len(texts) / total:6.1f} articles/min; s/article: "
             + "  ".join(f"{k} {v / len(texts):.3f}" for k, v in stages.items())
         )
 
