@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 from functools import lru_cache
+from importlib.util import find_spec
 from pathlib import Path
 
 from stance.errors import StanceError
@@ -90,7 +91,8 @@ def choose(lean: bool, model_dir: Path | None) -> str:
 
         # Both int8 paths score alike on test_mt; ONNX Runtime's agrees more with fp32 on the
         # dev sample and loads faster (nothing to quantise at load).
-        return "onnx-int8" if graph_path(model_dir, int8=True).is_file() else "int8"
+        built = graph_path(model_dir, int8=True).is_file() and find_spec("onnxruntime") is not None
+        return "onnx-int8" if built else "int8"
     if wanted in LEAN_ONLY and not lean:
         raise StanceError(f"{ENV}={wanted} runs only local BERT models such as the embedded one; use fp32 or bf16")
     if wanted.startswith("onnx") and model_dir is not None:
@@ -99,4 +101,6 @@ def choose(lean: bool, model_dir: Path | None) -> str:
         graph = graph_path(model_dir, wanted == "onnx-int8")
         if not graph.is_file():
             raise StanceError(f"{ENV}={wanted} needs {graph}; build it with `make onnx`")
+        if find_spec("onnxruntime") is None:
+            raise StanceError(f"{ENV}={wanted} needs onnxruntime: pip install onnxruntime")
     return wanted
