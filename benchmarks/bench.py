@@ -1,90 +1,119 @@
-"""Speed figures for `make bench`, all measured in this one process.
+"""Speed figures for `make bench`, as ratios measured in this one process on the same inputs.
 
-1. Seconds per stage of ``stance compare`` on the seeds (imports, model loads, parsing,
-   parties, scoring, alignment, framing, aggregation), the whole ``compare()`` with the
-   models loaded, and the wall time of a cold ``stance compare`` in a fresh process.
-2. Pairs per second of stance's batched, length-sorted scorer on the lean BERT backend
-   (``stance/bert.py``, the default for local BERT models), the same scorer on the
-   transformers backend (hub ids, other architectures), and transformers'
-   ``pipeline("zero-shot-classification")`` on the same model, inputs and hypotheses
-   (the baseline a user would otherwise reach for), with their ratios.
+1. The CPU (model, the features that decide the compute path) and the path ``auto`` picks.
+2. NLI scoring: pairs/s of every compute path of :mod:`stance.compute` and of transformers'
+   ``pipeline("zero-shot-classification")`` on the same model, inputs and hypotheses, with
+   each path's macro-F1 on a fixed NewsMTSC sample and its agreement with fp32.
+3. Cold start: a cold ``stance compare --json`` on the seeds against ``python -c "import
+   torch"``, alternated in fresh processes; and the stage breakdown of ``compare``.
+4. Study-like throughput: articles/min over a fixed set of BASIL articles, one process,
+   with the seconds per article of each stage, for fp32 and for the path ``auto`` picks.
+   ``BENCH_EVENTS`` and ``BENCH_REPEATS`` shrink it on a busy machine.
+5. Scaling (workers, Ray): ``benchmarks/scaling.py`` prints its own section after this one.
 
-Run it on an otherwise idle machine: with another job on the same cores, torch's worker
-threads wait for each other and the figures say more about the neighbour than about stance.
+Other work on the same cores slows every figure, and not evenly: runs are repeated and
+alternated and the best is kept, so the ratios are what to read. To see what a CPU without
+native bf16 gets on one that has it, compare the ``fp32``/``int8``/``onnx-int8`` rows:
+``bf16`` is only run where the hardware has it.
+
+Usage: ``python benchmarks/bench.py [cpu] [paths] [cold] [study] [scaling]`` (default: all).
 """
 
 from __future__ import annotations
 
+import os
+import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # as the CLI does: waiting threads must not spin
+
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 SAMPLE = ROOT / "tests" / "fixtures" / "newsmtsc_dev_rw_sample.jsonl"
 SEEDS = [ROOT / "seeds" / "alarabiya-2020.txt", ROOT / "seeds" / "cgtn-2019.txt"]
+#: Labelled data (`make bench DATA=…`; the Makefile's default is ../shared/data).
+BASIL = Path(os.environ.get("DATA") or ROOT.parent / "shared" / "data") / "basil"
+#: BASIL articles in the study figure: the first events in sorted order, all three outlets.
+STUDY_EVENTS = int(os.environ.get("BENCH_EVENTS") or 4)
+FLAGS = ("avx2", "fma", "avx512f", "avx512_vnni", "avx_vnni", "avx512_bf16", "amx_bf16", "amx_int8")
 
 
-def main() -> None:
-    stage_times()
-    scorer_vs_pipeline()
+def main(sections: list[str]) -> None:
+    wanted = set(sections) or {"cpu", "paths", "cold", "study", "scaling"}
+    if "cpu" in wanted:
+        cpu()
+    if "paths" in wanted:
+        paths()
+    if "cold" in wanted:
+        cold_start()
+    if "study" in wanted:
+        study()
+    if "scaling" in wanted:
+        scaling()
 
 
-def stage_times() -> None:
-    t0 = time.perf_counter()
-    import torch  # noqa: F401
+def _with_path(path: str | None):
+    """The embedded model on a forced compute path (``None`` = what ``auto`` picks)."""
+    from stance import nli
 
-    t_torch = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    import spacy  # noqa: F401
-
-    from stance import alignment, nli, pipeline, sentences
-
-    t_rest = time.perf_counter() - t0
-    loads = {}
-    for name, fn in (
-        ("load NLI model", nli.load),
-        ("load spaCy", sentences.nlp),
-        ("load embedder", alignment.load_model),
-    ):
-        t0 = time.perf_counter()
-        fn()
-        loads[name] = time.perf_counter() - t0
-    texts = [p.read_text(encoding="utf-8") for p in SEEDS]
-    timings: dict[str, float] = {}
-    t0 = time.perf_counter()
-    pipeline.compare(*texts, label_a="a", label_b="b", timings=timings)
-    total = time.perf_counter() - t0
-    print("stance compare on the seeds, stage by stage (seconds):")
-    print(f"  import torch                  {t_torch:6.2f}")
-    print(f"  import spaCy + stance         {t_rest:6.2f}")
-    for name, sec in loads.items():
-        print(f"  {name:<29} {sec:6.2f}")
-    for name, sec in timings.items():
-        print(f"  {name:<29} {sec:6.2f}")
-    print(f"  {'compare() total (warm models)':<29} {total:6.2f}")
-    t0 = time.perf_counter()
-    subprocess.run(
-        [sys.executable, "-m", "stance", "compare", *map(str, SEEDS), "--json"], check=True, capture_output=True
-    )
-    print(f"  {'cold `stance compare` process':<29} {time.perf_counter() - t0:6.2f}")
+    if path is None:
+        os.environ.pop("STANCE_BACKEND", None)
+    else:
+        os.environ["STANCE_BACKEND"] = path
+    try:
+        return nli.load()
+    finally:
+        os.environ.pop("STANCE_BACKEND", None)
 
 
-def scorer_vs_pipeline(repeats: int = 2) -> None:
+def available_paths() -> list[str]:
+    from stance import compute
+    from stance.nli import EMBEDDED_DIR
+    from stance.onnx_runtime import graph_path
+
+    out = []
+    for path in compute.PATHS:
+        if path == "bf16" and not compute.native_bf16():
+            continue
+        if path.startswith("onnx") and not graph_path(EMBEDDED_DIR, path == "onnx-int8").is_file():
+            print(f"  ({path}: no graph; `make onnx` builds it)")
+            continue
+        out.append(path)
+    return out
+
+
+def cpu() -> None:
+    import torch
+
+    from stance import compute
+
+    flags = compute.cpu_flags()
+    print(f"CPU: {compute.cpu_model()}, {len(os.sched_getaffinity(0))} cores usable")
+    print("  features: " + ", ".join(f"{f} {'yes' if f in flags else 'no'}" for f in FLAGS))
+    print(f"  torch kernels: {torch.backends.cpu.get_cpu_capability()}, native bf16: {compute.native_bf16()}")
+    print(f"  compute path `auto` picks here: {_with_path(None).compute_path}")
+
+
+def paths(repeats: int = 3) -> None:
     from stance.evaluation import newsmtsc
-    from stance.nli import EMBEDDED_DIR, NLIModel, TransformersBackend, load
+    from stance.evaluation.metrics import classification_report
+    from stance.nli import EMBEDDED_DIR, STANCE_LABELS, NLIModel, TransformersBackend
     from stance.scoring import hypothesis, premise, score
 
-    lean = load()
-    t0 = time.perf_counter()
+    items = newsmtsc.load(SAMPLE)
+    targets = [it.target for it in items]
+    gold = [it.gold for it in items]
+    pairs = 3 * len(targets)
+    print(f"\nNLI scoring: {len(targets)} NewsMTSC dev_rw targets × 3 hypotheses = {pairs} pairs, best of {repeats}")
+    models = {path: _with_path(path) for path in available_paths()}
+    fp32 = models["fp32"]
     from transformers import pipeline
 
     reference = TransformersBackend.load(str(EMBEDDED_DIR))
-    t_load = time.perf_counter() - t0
-    heavy = NLIModel(lean.name, reference, lean.config)
-    items = newsmtsc.load(SAMPLE)
-    targets = [it.target for it in items]
-    pairs = 3 * len(targets)
+    models["fp32, transformers"] = NLIModel(fp32.name, reference, fp32.config)
     zero_shot = pipeline("zero-shot-classification", model=reference.model, tokenizer=reference.tokenizer, device=-1)
     words = {"negatively": "negative", "neutrally": "neutral", "positively": "positive"}
 
@@ -92,43 +121,154 @@ def scorer_vs_pipeline(repeats: int = 2) -> None:
         out = []
         for t in targets:
             template = hypothesis("{mention} is portrayed {{}}.", t.mention)
-            r = zero_shot(premise(t, lean.config.marker), candidate_labels=list(words), hypothesis_template=template)
+            r = zero_shot(premise(t, fp32.config.marker), candidate_labels=list(words), hypothesis_template=template)
             out.append(words[r["labels"][0]])
         return out
 
-    runs = {
-        "scorer, lean BERT": lambda: [s.label for s in score(lean, targets)],
-        "scorer, transformers": lambda: [s.label for s in score(heavy, targets)],
-        "zero-shot pipeline": baseline,
-    }
+    runs = {name: (lambda m=m: [s.label for s in score(m, targets)]) for name, m in models.items()}
+    runs["zero-shot pipeline"] = baseline
     for fn in runs.values():
         fn()  # warm-up: first calls build the kernels for each shape
-    results = {}
-    for name, fn in runs.items():
-        best = float("inf")
-        for _ in range(repeats):
+    best = dict.fromkeys(runs, float("inf"))
+    labels: dict[str, list[str]] = {}
+    for _ in range(repeats):  # alternated, so a busy neighbour slows every path alike
+        for name, fn in runs.items():
             t0 = time.perf_counter()
-            labels = fn()
-            best = min(best, time.perf_counter() - t0)
-        results[name] = (pairs / best, labels)
+            labels[name] = fn()
+            best[name] = min(best[name], time.perf_counter() - t0)
+    pipe_rate = pairs / best["zero-shot pipeline"]
+    print(f"  {'path':<20} {'pairs/s':>8} {'×fp32':>6} {'×pipeline':>9} {'macro-F1':>8} {'same as fp32':>12}")
+    for name in runs:
+        rate = pairs / best[name]
+        f1 = classification_report(gold, labels[name], STANCE_LABELS).f1_macro
+        same = sum(a == b for a, b in zip(labels[name], labels["fp32"], strict=True)) / len(targets)
+        gain = rate * best["fp32"] / pairs
+        print(f"  {name:<20} {rate:8.1f} {gain:6.2f} {rate / pipe_rate:9.2f} {f1:8.3f} {same:12.1%}")
+    print("  (the pipeline asks the 'portrayed …' hypotheses the model also learned; its F1 is for that wording)")
 
-    def agree(a: str, b: str) -> float:
-        return sum(x == y for x, y in zip(results[a][1], results[b][1], strict=True)) / len(targets)
 
-    print(f"\nNLI scoring, {len(targets)} NewsMTSC targets × 3 hypotheses = {pairs} pairs (best of {repeats}):")
-    print(f"  (import transformers and load its copy of the model: {t_load:.2f} s, off the default path)")
-    for name, (rate, _) in results.items():
-        print(f"  {name:<22} {rate:8.1f} pairs/s")
-    lean_rate, heavy_rate, pipe_rate = (results[name][0] for name in runs)
+def cold_start(repeats: int = int(os.environ.get("BENCH_REPEATS") or 3)) -> None:
+    """Fresh processes, alternated: ``import torch``, then a cold compare on each path that
+    tells something here (fp32: a CPU without bf16 before int8; the int8 path it runs now;
+    bf16 where native)."""
+    from stance import compute
+
+    compare = [sys.executable, "-m", "stance", "compare", *map(str, SEEDS), "--json"]
+    fast = "onnx-int8" if "onnx-int8" in available_paths() else "int8"
+    runs = {"import torch": ([sys.executable, "-c", "import torch"], None)}
+    for path in ("fp32", fast, "bf16" if compute.native_bf16() else None):
+        if path:
+            runs[f"compare, {path}"] = (compare, path)
+    times: dict[str, list[float]] = {name: [] for name in runs}
+    for _ in range(repeats):
+        for name, (cmd, path) in runs.items():
+            env = {k: v for k, v in os.environ.items() if k != "STANCE_BACKEND"}
+            if path:
+                env["STANCE_BACKEND"] = path
+            t0 = time.perf_counter()
+            subprocess.run(cmd, check=True, capture_output=True, cwd=ROOT, env=env)
+            times[name].append(time.perf_counter() - t0)
+    print(f"\nCold start on the seeds, {repeats} alternated fresh processes each (seconds; ratio to import torch):")
+    for name, values in times.items():
+        ratios = [v / t for v, t in zip(values, times["import torch"], strict=True)]
+        print(
+            f"  {name:<20} "
+            + "  ".join(f"{v:5.2f}" for v in values)
+            + ("" if name == "import torch" else f"   median ratio {statistics.median(ratios):.2f}×")
+        )
+    stage_times()
+
+
+def stage_times() -> None:
+    """Where a compare's time goes, stage by stage (imports first: they happen once per process)."""
+    from stance import alignment, nli, pipeline, sentences
+
+    t0 = time.perf_counter()
+    nli_model = nli.load()
+    t_nli = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    sentences.nlp()
+    t_spacy = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    alignment.load_model()
+    t_embed = time.perf_counter() - t0
+    texts = [p.read_text(encoding="utf-8") for p in SEEDS]
+    timings: dict[str, float] = {}
+    t0 = time.perf_counter()
+    pipeline.compare(*texts, label_a="a", label_b="b", timings=timings)
+    total = time.perf_counter() - t0
+    print(f"  in this process (models on path {nli_model.compute_path}), seconds:")
+    print(f"    load NLI model {t_nli:5.2f}  load spaCy {t_spacy:5.2f}  load embedder {t_embed:5.2f}")
+    print("    " + "  ".join(f"{k} {v:.2f}" for k, v in timings.items()) + f"  = compare() {total:.2f}")
+
+
+def study_articles() -> list[str]:
+    from stance.evaluation import basil
+
+    articles = basil.load(BASIL, events=STUDY_EVENTS)
+    return [a.text for a in articles]
+
+
+def study(repeats: int = int(os.environ.get("BENCH_REPEATS") or 2)) -> None:
+    """One article at a time through the per-article stages a study runs."""
+    if not BASIL.is_dir():
+        print(f"\nStudy throughput: skipped ({BASIL} not found)")
+        return
+    from stance import alignment, framing, sentences
+    from stance.parties import find_parties
+    from stance.pipeline import score_mentions
+
+    texts = study_articles()
+    sentences.nlp()
+    alignment.load_model()
+    words = sum(len(t.split()) for t in texts) / len(texts)
     print(
-        f"  lean vs transformers backend: {lean_rate / heavy_rate:.2f}x, "
-        f"same label on {agree('scorer, lean BERT', 'scorer, transformers'):.1%} of targets"
+        f"\nStudy throughput: {len(texts)} BASIL articles ({STUDY_EVENTS} events, mean {words:.0f} words), "
+        f"one process, best of {repeats} alternated:"
     )
-    print(
-        f"  scorer vs zero-shot pipeline: {lean_rate / pipe_rate:.2f}x, "
-        f"same label on {agree('scorer, lean BERT', 'zero-shot pipeline'):.1%} of targets"
-    )
+    from stance import compute
+
+    # fp32 is what a CPU without bf16 ran before int8; the int8 path is what it runs now.
+    fast = "onnx-int8" if "onnx-int8" in available_paths() else "int8"
+    models = {"fp32": _with_path("fp32"), fast: _with_path(fast)}
+    if compute.native_bf16():
+        models["bf16"] = _with_path("bf16")
+    best: dict[str, dict[str, float]] = {}
+    for _ in range(repeats):
+        for name, model in models.items():
+            stages = dict.fromkeys(("parse", "parties", "stance", "alignment", "framing"), 0.0)
+            for i, text in enumerate(texts):
+                t0 = time.perf_counter()
+                article = sentences.parse(text, f"a{i}")
+                t1 = time.perf_counter()
+                found = find_parties([article])
+                t2 = time.perf_counter()
+                score_mentions(model, [article], found)
+                t3 = time.perf_counter()
+                alignment.embed([s.text for s in article.sentences if s.dropped is None])
+                t4 = time.perf_counter()
+                framing.descriptors([article], found)
+                t5 = time.perf_counter()
+                for stage, sec in zip(stages, (t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4), strict=True):
+                    stages[stage] += sec
+            if sum(stages.values()) < sum(best.get(name, {"x": float("inf")}).values()):
+                best[name] = stages
+    for name, stages in best.items():
+        total = sum(stages.values())
+        print(
+            f"  {name:<10} {60 * len(texts) / total:6.1f} articles/min; s/article: "
+            + "  ".join(f"{k} {v / len(texts):.3f}" for k, v in stages.items())
+        )
+
+
+def scaling() -> None:
+    """The workers / Ray section belongs to benchmarks/scaling.py, which `make bench` runs next."""
+    print("\n" + "=" * 78)
+    if Path(__file__).with_name("scaling.py").is_file():
+        print("Scaling (--workers, Ray): benchmarks/scaling.py, run next by `make bench`")
+    else:
+        print("Scaling (--workers, Ray): benchmarks/scaling.py is not here yet")
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

@@ -7,7 +7,9 @@ callers hand over everything they have instead of looping.
 The model itself sits behind a small :class:`Backend`: local BERT directories (the
 embedded model among them) run on :mod:`stance.bert`, which needs neither ``transformers``
 nor the second or two its import adds to every cold start; hub ids and other
-architectures go through :class:`TransformersBackend`, which imports it only then.
+architectures go through :class:`TransformersBackend`, which imports it only then; the
+embedded model can also run on ONNX Runtime (:mod:`stance.onnx_runtime`). Which one, and in
+what precision, is the compute path :mod:`stance.compute` picks from the CPU's features.
 """
 
 from __future__ import annotations
@@ -25,7 +27,6 @@ import numpy as np
 from stance.errors import StanceError
 
 if TYPE_CHECKING:
-    import torch
     from transformers import PreTrainedModel, PreTrainedTokenizerBase
 
 #: One pair's model inputs as the tokenizer returns them (``input_ids`` and the like).
@@ -90,14 +91,13 @@ class Backend(Protocol):
 
     #: Class index -> label name, as in the model's ``config.json``.
     id2label: dict[int, str]
-    device: torch.device
 
     def encode(self, premises: list[str], hypotheses: list[str], max_length: int) -> list[Features]:
         """Token ids per pair (``input_ids`` first), cutting only the premise to ``max_length``."""
         ...
 
-    def forward(self, batch: list[Features]) -> torch.Tensor:
-        """Logits, shape ``(len(batch), num_labels)``, for pairs from :meth:`encode`."""
+    def forward(self, batch: list[Features]) -> np.ndarray:
+        """Float32 logits, shape ``(len(batch), num_labels)``, for pairs from :meth:`encode`."""
         ...
 
 
@@ -143,9 +143,9 @@ class TransformersBackend:
         keys = [k for k in ("input_ids", "token_type_ids", "attention_mask") if k in encoded]
         return [{k: encoded[k][i] for k in keys} for i in range(len(premises))]
 
-    def forward(self, batch: list[Features]) -> torch.Tensor:
+    def forward(self, batch: list[Features]) -> np.ndarray:
         padded = self.tokenizer.pad(batch, return_tensors="pt")
-        return self.model(**{k: v.to(self.device) for k, v in padded.items()}).logits
+        return self.model(**{k: v.to(self.device) for k, v in padded.items()}).logits.float().cpu().numpy()
 
 
 def _check_hub_reachable() -> None:
@@ -171,7 +171,7 @@ def _check_hub_reachable() -> None:
 class NLIModel:
     """A loaded NLI cross-encoder and the stance conventions that go with it."""
 
-    def __init__(self, name: str, backend: Backend, config: StanceConfig) -> None:
+    def __init__(self, name: str, backend: Backend, config: StanceConfig, compute_path: str = "fp32") -> None:
         import torch
 
         self.name = name
@@ -183,9 +183,9 @@ class NLIModel:
         except StanceError:
             self.contradiction_id = None
         self._torch = torch
-        #: bf16 autocast where the CPU computes bf16 natively (AVX512-BF16, AMX): 1.7x the
-        #: pairs/s of fp32 with the same test_mt predictions (see models/README.md).
-        self.bf16 = backend.device.type == "cpu" and torch.ops.mkldnn._is_mkldnn_bf16_supported()
+        #: How the model computes, one of :data:`stance.compute.PATHS` (``bf16`` = torch autocast).
+        self.compute_path = compute_path
+        self.bf16 = compute_path == "bf16"
 
     @property
     def num_labels(self) -> int:
@@ -194,22 +194,26 @@ class NLIModel:
     def logits(self, premises: list[str], hypotheses: list[str], batch_size: int = 64) -> np.ndarray:
         """Raw logits, shape ``(len(premises), num_labels)``, in the order given.
 
-        Pairs are tokenised once, sorted by token length and padded per batch, which
-        wastes far less compute on padding than batching in input order.
+        Identical pairs (the same sentence and mention in two articles, or asked twice) go
+        through the model once. Pairs are tokenised once, sorted by token length and padded
+        per batch, which wastes far less compute on padding than batching in input order.
         """
         if len(premises) != len(hypotheses):
             raise ValueError("premises and hypotheses differ in length")
-        out = np.zeros((len(premises), self.num_labels), dtype=np.float32)
         if not premises:
-            return out
-        encoded = self.backend.encode(premises, hypotheses, self.config.max_length)
-        order = sorted(range(len(premises)), key=lambda i: len(encoded[i]["input_ids"]))
+            return np.zeros((0, self.num_labels), dtype=np.float32)
+        unique: dict[tuple[str, str], int] = {}
+        where = [unique.setdefault(pair, len(unique)) for pair in zip(premises, hypotheses, strict=True)]
+        firsts, seconds = zip(*unique, strict=True)
+        encoded = self.backend.encode(list(firsts), list(seconds), self.config.max_length)
+        order = sorted(range(len(encoded)), key=lambda i: len(encoded[i]["input_ids"]))
+        out = np.zeros((len(encoded), self.num_labels), dtype=np.float32)
         torch = self._torch
         with torch.inference_mode(), torch.autocast("cpu", dtype=torch.bfloat16, enabled=self.bf16):
             for start in range(0, len(order), batch_size):
                 chunk = order[start : start + batch_size]
-                out[chunk] = self.backend.forward([encoded[i] for i in chunk]).float().cpu().numpy()
-        return out
+                out[chunk] = self.backend.forward([encoded[i] for i in chunk])
+        return out[where]
 
     def entailment_probability(self, premises: list[str], hypotheses: list[str]) -> np.ndarray:
         """P(entailment) against contradiction for each pair, each pair on its own.
@@ -258,30 +262,65 @@ def resolve(name: str | None) -> str:
     return name
 
 
-@lru_cache(maxsize=4)
 def load(name: str | None = None) -> NLIModel:
     """Load an NLI model once per process: a local directory or a Hugging Face model id.
 
     Only safetensors weights are accepted and no remote code is run. Hub ids need a
-    network (or a filled Hugging Face cache); local directories never touch one.
+    network (or a filled Hugging Face cache); local directories never touch one. The
+    compute path (:mod:`stance.compute`) is chosen here, so ``STANCE_BACKEND`` set before
+    the first load of a model applies to it.
     """
     target = resolve(name)
     path = Path(target).expanduser()
-    local = path.exists()
-    if local and not path.is_dir():
+    if path.exists() and not path.is_dir():
         raise StanceError(f"model path {target} is a file; give the model's directory")
-    if not local and (target.startswith((".", "/", "~")) or target.count("/") != 1):
+    if not path.exists() and (target.startswith((".", "/", "~")) or target.count("/") != 1):
         raise StanceError(f"model {target!r} not found: give a model directory or a hub id like org/name")
+    from stance import compute
+
+    lean = path.is_dir() and _lean(path)
+    return _load(target, compute.choose(lean, path if path.is_dir() else None))
+
+
+def _lean(path: Path) -> bool:
+    """Whether a local directory runs on :mod:`stance.bert`; refuses one that is no model at all."""
+    from stance import bert
+
+    if not (path / "config.json").is_file():
+        raise StanceError(f"{path} is not a model directory: it has no config.json")
+    return bert.supports(path)
+
+
+@lru_cache(maxsize=4)
+def _load(target: str, compute_path: str) -> NLIModel:
+    path = Path(target).expanduser()
+    local = path.is_dir()
+    from safetensors import SafetensorError
+
     from stance import bert
 
     try:
         if local and bert.supports(path):
-            backend: Backend = bert.SequenceClassifier(path)
+            if compute_path.startswith("onnx"):
+                from stance.onnx_runtime import OnnxClassifier
+
+                backend: Backend = OnnxClassifier(path, int8=compute_path == "onnx-int8")
+            else:
+                backend = bert.SequenceClassifier(path, int8=compute_path == "int8")
         else:
             backend = TransformersBackend.load(str(path) if local else target)
+    except SafetensorError as exc:
+        raise StanceError(
+            f"cannot load model {target!r}: model.safetensors is damaged or cut short ({_one_line(exc)})"
+        ) from exc
     except (OSError, ValueError) as exc:
         where = "directory" if local else "hub id (needs a network or a cached copy)"
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise StanceError(f"cannot load model {target!r} as a {where}: {first}") from exc
+        raise StanceError(f"cannot load model {target!r} as a {where}: {_one_line(exc)}") from exc
     config = StanceConfig.read(path) if local else StanceConfig()
-    return NLIModel(target if not local else str(path), backend, config)
+    return NLIModel(target if not local else str(path), backend, config, compute_path)
+
+
+def _one_line(exc: Exception) -> str:
+    """An exception's message as one line: loaders' messages can run over several lines
+    (one ends a line on "from one of:" and lists the choices below)."""
+    return " ".join(str(exc).split()) or type(exc).__name__

@@ -101,9 +101,9 @@ def test_nli_logits_equal_transformers_in_a_padded_batch(lean_classifier, refere
     assert 0 in np.array(batch["attention_mask"]), "the batch should need padding"
     with torch.inference_mode():
         theirs = model(**batch.convert_to_tensors("pt")).logits.numpy()
-        ours = lean_classifier.forward(lean_classifier.encode(SENTENCES, HYPOTHESES, max_length)).numpy()
+        ours = lean_classifier.forward(lean_classifier.encode(SENTENCES, HYPOTHESES, max_length))
         alone = [
-            lean_classifier.forward(lean_classifier.encode([s], [h], max_length)).numpy()[0]
+            lean_classifier.forward(lean_classifier.encode([s], [h], max_length))[0]
             for s, h in zip(SENTENCES, HYPOTHESES, strict=True)
         ]
     assert np.abs(ours - theirs).max() <= TOLERANCE
@@ -119,7 +119,7 @@ def test_nli_logits_under_bf16_autocast_stay_close(lean_classifier, reference_cl
     batch = tokenizer(SENTENCES, HYPOTHESES, truncation="only_first", max_length=128, padding=True)
     with torch.inference_mode(), torch.autocast("cpu", dtype=torch.bfloat16):
         theirs = model(**batch.convert_to_tensors("pt")).logits.float().numpy()
-        ours = lean_classifier.forward(lean_classifier.encode(SENTENCES, HYPOTHESES, 128)).float().numpy()
+        ours = lean_classifier.forward(lean_classifier.encode(SENTENCES, HYPOTHESES, 128))
     assert np.abs(ours - theirs).max() <= 2e-2
 
 
@@ -141,6 +141,17 @@ def test_encoder_states_and_embeddings_equal_transformers(minilm_dir, reference_
     pooled = torch.nn.functional.normalize((states * weights).sum(1) / weights.sum(1), dim=1).numpy()
     # embed() batches by length in its own order and pads per batch.
     assert np.abs(embed(texts) - pooled).max() <= TOLERANCE
+
+
+def test_int8_dense_layers_stay_close_to_fp32(lean_classifier):
+    """The int8 path quantises only the encoder's dense layers; on real pairs its logits
+    stay near fp32's (the label agreement on NewsMTSC is tested in test_backends.py)."""
+    int8 = bert.SequenceClassifier(EMBEDDED_DIR, int8=True)
+    assert all(isinstance(layer.intermediate, bert.Int8Linear) for layer in int8.encoder.layers)
+    features = lean_classifier.encode(SENTENCES, HYPOTHESES, 128)
+    with torch.inference_mode():
+        diff = np.abs(int8.forward(features) - lean_classifier.forward(features))
+    assert 0 < diff.max() <= 0.5
 
 
 def test_missing_safetensors_weights_are_an_error(tmp_path):

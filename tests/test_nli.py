@@ -38,8 +38,11 @@ def test_batched_scores_equal_one_at_a_time_and_keep_input_order(nli):
     targets = [_target(sentences[0], "senator"), _target(sentences[1], "mayor"), _target(sentences[2], "minister")]
     together = score(nli, targets)
     alone = [score(nli, [t])[0] for t in targets]
+    # bf16 rounds to 8 significant bits, and its kernels block by batch shape; the int8 paths
+    # quantise activations per batch, so a batch's other pairs move a score a little.
+    tolerance = {"fp32": 1e-4, "onnx": 1e-4, "bf16": 2e-3}.get(nli.compute_path, 0.05)
     for a, b in zip(together, alone, strict=True):
-        assert a.score == pytest.approx(b.score, abs=1e-4)
+        assert a.score == pytest.approx(b.score, abs=tolerance)
         assert sum(a.probs.values()) == pytest.approx(1.0, abs=1e-5)
 
 
@@ -76,11 +79,13 @@ def test_custom_labels_are_independent_probabilities(nli):
     assert all(0.0 <= v <= 1.0 for v in probs.values())
 
 
-def test_transformers_backend_scores_like_the_lean_one(nli):
+def test_transformers_backend_scores_like_the_lean_one(monkeypatch):
     """Hub ids and other architectures go through transformers; on the embedded model both
-    backends must agree, through the same batching and autocast."""
-    other = NLIModel(nli.name, TransformersBackend.load(str(EMBEDDED_DIR)), nli.config)
-    assert other.backend.id2label == nli.backend.id2label and other.bf16 == nli.bf16
+    backends must agree in fp32, through the same batching."""
+    monkeypatch.setenv("STANCE_BACKEND", "fp32")
+    nli = load()
+    other = NLIModel(nli.name, TransformersBackend.load(str(EMBEDDED_DIR)), nli.config, "fp32")
+    assert other.backend.id2label == nli.backend.id2label and not other.bf16 and not nli.bf16
     premises = ["Critics accused the «mayor» of corruption.", "Volunteers thanked «Maria Lopez» for her rescue work."]
     hypotheses = ["The sentence is negative about mayor.", "The sentence is positive about Maria Lopez."]
     assert np.abs(other.logits(premises, hypotheses) - nli.logits(premises, hypotheses)).max() <= 1e-4
@@ -118,7 +123,9 @@ def _copy_with_labels(tmp_path, order: list[str]):
     return out
 
 
-def test_loads_a_local_three_way_model_by_label_names(nli, tmp_path):
+def test_loads_a_local_three_way_model_by_label_names(tmp_path, monkeypatch):
+    monkeypatch.setenv("STANCE_BACKEND", "fp32")  # both models on one path, so logits must match
+    nli = load()
     directory = _copy_with_labels(tmp_path, ["contradiction", "neutral", "entailment"])
     other = load(str(directory))
     assert other.entailment_id == 2 and other.contradiction_id == 0

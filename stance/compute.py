@@ -1,0 +1,106 @@
+"""Which compute path the NLI model runs on: picked from the CPU's features, or forced.
+
+The same model can run five ways, and which is fastest depends on the CPU:
+
+* ``bf16``: torch with bf16 autocast. Fastest where the CPU computes bf16 natively
+  (AVX512-BF16 or AMX), with the same test_mt predictions as fp32; on other CPUs torch
+  emulates bf16 and it is slower than fp32.
+* ``fp32``: torch in float32, the reference every other path is measured against.
+* ``int8``: torch with the encoder's dense layers in int8 (weights per output channel,
+  activations per batch), faster than fp32 without bf16 hardware.
+* ``onnx`` / ``onnx-int8``: ONNX Runtime on graphs built by ``make onnx``.
+
+``STANCE_BACKEND`` forces one (``auto``, the default, picks). Figures and the F1 of each
+path on NewsMTSC are printed by ``make bench`` and quoted in the README.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from importlib.util import find_spec
+from pathlib import Path
+
+from stance.errors import StanceError
+
+ENV = "STANCE_BACKEND"
+AUTO = "auto"
+PATHS = ("bf16", "fp32", "int8", "onnx", "onnx-int8")
+#: Paths that need the lean BERT of :mod:`stance.bert` (a local BERT directory).
+LEAN_ONLY = ("int8", "onnx", "onnx-int8")
+
+
+@lru_cache(maxsize=1)
+def cpu_flags() -> frozenset[str]:
+    """The CPU's feature flags (``avx2``, ``avx512_bf16``, ``amx_tile`` …); empty where unknown."""
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as f:
+            for line in f:
+                if line.startswith("flags"):
+                    return frozenset(line.split(":", 1)[1].split())
+    except OSError:
+        pass
+    return frozenset()
+
+
+def cpu_model() -> str:
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    import platform
+
+    return platform.processor() or platform.machine()
+
+
+def native_bf16() -> bool:
+    """Whether torch runs bf16 matrix products in hardware here (oneDNN's own test)."""
+    import torch
+
+    return bool(torch.ops.mkldnn._is_mkldnn_bf16_supported())
+
+
+def requested() -> str:
+    """The path named in ``STANCE_BACKEND`` (``auto`` when unset)."""
+    value = os.environ.get(ENV, "").strip().lower() or AUTO
+    if value != AUTO and value not in PATHS:
+        raise StanceError(f"{ENV}={value!r} is not a compute path; use one of: {AUTO}, {', '.join(PATHS)}")
+    return value
+
+
+def choose(lean: bool, model_dir: Path | None) -> str:
+    """The path to run: the forced one if it applies to this model, else the fastest here.
+
+    ``lean`` says whether the model runs on :mod:`stance.bert`; ``model_dir`` is its local
+    directory (where the ONNX graphs would be), ``None`` for a hub id.
+    """
+    wanted = requested()
+    if wanted == AUTO:
+        if native_bf16():
+            return "bf16"
+        from stance.nli import EMBEDDED_DIR
+
+        # int8 is checked against fp32 on NewsMTSC for the embedded model only; a user's own
+        # model keeps fp32 unless int8 is asked for.
+        if not lean or model_dir is None or model_dir.resolve() != EMBEDDED_DIR.resolve():
+            return "fp32"
+        from stance.onnx_runtime import graph_path
+
+        # Both int8 paths score alike on test_mt; ONNX Runtime's agrees more with fp32 on the
+        # dev sample and loads faster (nothing to quantise at load).
+        built = graph_path(model_dir, int8=True).is_file() and find_spec("onnxruntime") is not None
+        return "onnx-int8" if built else "int8"
+    if wanted in LEAN_ONLY and not lean:
+        raise StanceError(f"{ENV}={wanted} runs only local BERT models such as the embedded one; use fp32 or bf16")
+    if wanted.startswith("onnx") and model_dir is not None:
+        from stance.onnx_runtime import graph_path
+
+        graph = graph_path(model_dir, wanted == "onnx-int8")
+        if not graph.is_file():
+            raise StanceError(f"{ENV}={wanted} needs {graph}; build it with `make onnx`")
+        if find_spec("onnxruntime") is None:
+            raise StanceError(f"{ENV}={wanted} needs onnxruntime: pip install onnxruntime")
+    return wanted
