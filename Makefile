@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DATA   ?= ../shared/data
 
-.PHONY: install demo test model bench lint clean
+.PHONY: install demo test model judge bench lint clean
 
 install: $(STAMP)
 
@@ -27,6 +27,11 @@ test: install
 # Retrain the embedded model from scratch (about an hour on 2 CPU cores).
 model: install
 	$(BIN)/python models/train.py --data $(DATA) --out models/stance-minilm
+
+# Refit the article-level aggregator (judge.json) on PerSenT dev and BASIL; NLI outputs are
+# cached under /tmp/judge, so a re-run after the first takes minutes, not hours.
+judge: install
+	$(BIN)/python models/fit_judge.py --data $(DATA) --out models/stance-minilm/judge.json
 
 bench: install
 	$(BIN)/python benchmarks/bench.py
