@@ -73,7 +73,7 @@ def _views(nli, text: str, label: str, names: list[str]) -> tuple[dict, int]:
 #: Collection stages in the order they run; each is cached on its own, so a partial run is usable.
 STAGES = ("persent-dev", "basil", "persent-test_fixed", "persent-dev-para")
 #: test_fixed is only reported (never fitted on); every this-many-th document is used, for time.
-TEST_EVERY = 4
+TEST_EVERY = 8
 
 
 def collect(data: Path, cache_dir: Path, stages: tuple[str, ...] = STAGES) -> list[dict]:
@@ -322,8 +322,10 @@ def variants() -> list[Variant]:
             ("position", POSITION),
             ("all", FEATURES),
         ):
-            for c in (0.1,):
-                out.append(Variant(f"{name}{tag} C={c}", cols, c, True, with_basil))
+            out.append(Variant(f"{name}{tag} C=0.1", cols, 0.1, True, with_basil))
+        for name, cols in (("probs", PROBS), ("all", FEATURES)):
+            out.append(Variant(f"{name}{tag} C=1", cols, 1.0, True, with_basil))
+            out.append(Variant(f"{name}{tag} C=0.1 unbalanced", cols, 0.1, False, with_basil))
     return out
 
 

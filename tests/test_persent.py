@@ -14,6 +14,8 @@ from stance.errors import StanceError
 from stance.evaluation import persent
 
 SAMPLE = Path(__file__).resolve().parent / "fixtures" / "persent_sample.jsonl"
+FLOOR = 0.0
+PARAGRAPH_FLOOR = 0.0
 DOC = {"id": 1, "title": "T", "target": "Ann Lee", "paragraphs": ["Ann Lee won."], "label": "positive"}
 
 
@@ -70,7 +72,7 @@ def test_judgment_on_the_sample_beats_the_floor(nli) -> None:
     result = persent.evaluate(persent.load(SAMPLE), judge_texts(nli))
     assert result.n == 42
     assert result.unfound <= 2
-    # measured FLOOR_NOTE; the floor sits below it with room for run-to-run noise
+    # measured 0.0 (FLOOR_NOTE); the floor sits below it with room for noise
     assert result.f1_macro >= FLOOR
     assert result.paragraph_n > 200
     assert result.paragraph_f1_macro >= PARAGRAPH_FLOOR
