@@ -14,8 +14,8 @@ from stance.errors import StanceError
 from stance.evaluation import persent
 
 SAMPLE = Path(__file__).resolve().parent / "fixtures" / "persent_sample.jsonl"
-FLOOR = 0.0
-PARAGRAPH_FLOOR = 0.0
+FLOOR = 0.33
+PARAGRAPH_FLOOR = 0.25
 DOC = {"id": 1, "title": "T", "target": "Ann Lee", "paragraphs": ["Ann Lee won."], "label": "positive"}
 
 
@@ -72,9 +72,25 @@ def test_judgment_on_the_sample_beats_the_floor(nli) -> None:
     result = persent.evaluate(persent.load(SAMPLE), judge_texts(nli))
     assert result.n == 42
     assert result.unfound <= 2
-    # measured 0.0 (FLOOR_NOTE); the floor sits below it with room for noise
+    # measured 2026-11-22: documents 0.43 (4 negatives only, so noisy), paragraphs 0.36 (with
+    # the first interim aggregator); the floors sit below with room for that noise
     assert result.f1_macro >= FLOOR
     assert result.paragraph_n > 200
     assert result.paragraph_f1_macro >= PARAGRAPH_FLOOR
     data = result.to_dict()
     assert {"dataset", "n", "f1_macro", "accuracy", "unfound", "paragraph_f1_macro"} <= set(data)
+
+
+def test_shipped_judge_file_loads_offline_and_orders_articles() -> None:
+    from stance.judgment import JUDGE_FILE, Aggregator, SentenceView, judge_views
+
+    model = Aggregator.read(JUDGE_FILE)
+
+    def article(probs: tuple[float, float, float]) -> float:
+        views = [SentenceView(k, probs, own=True, subject=k == 0, lead=k < 2) for k in range(4)]
+        judged = judge_views(views, 12, model)
+        assert sum(judged.probs.values()) == pytest.approx(1.0)
+        assert judged.evidence and set(judged.evidence) <= set(range(4))
+        return judged.probs["positive"] - judged.probs["negative"]
+
+    assert article((0.8, 0.15, 0.05)) < article((0.1, 0.8, 0.1)) < article((0.05, 0.15, 0.8))
