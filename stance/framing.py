@@ -275,8 +275,14 @@ def _verb_phrase(verb: Token) -> str:
             mods = [c for c in child.children if c.dep_ == "amod"]
             if mods:
                 keep.update({child.i} | {t.i for m in mods for t in m.subtree})
-    return _tokens_text(verb.doc, sorted(keep))
+    return _tokens_text(verb.doc, sorted(keep)) if max(keep) - min(keep) < _ACTION_MAX_TOKENS else verb.text
+
+
+#: An action descriptor longer than this many tokens is cut to its verb.
+_ACTION_MAX_TOKENS = 8
 
 
 def _tokens_text(doc, indices: list[int]) -> str:
-    return " ".join(doc[i].text for i in indices)
+    """The text from the first to the last token, as written, so it can be found in its sentence."""
+    start, end = indices[0], indices[-1]
+    return doc[start : end + 1].text.strip("\"“”' ")
