@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DATA   ?= ../shared/data
 
-.PHONY: install onnx demo test model bench lint clean
+.PHONY: install onnx demo test model judge bench lint clean
 
 install: $(STAMP) onnx
 
@@ -36,6 +36,11 @@ onnx: $(ONNX)
 
 $(ONNX): models/stance-minilm/model.safetensors models/export_onnx.py $(STAMP)
 	$(BIN)/python models/export_onnx.py
+
+# Refit the article-level aggregator (judge.json) on PerSenT dev and BASIL; NLI outputs are
+# cached under /tmp/judge, so a re-run after the first takes minutes, not hours.
+judge: install
+	$(BIN)/python models/fit_judge.py --data $(DATA) --out models/stance-minilm/judge.json
 
 bench: install
 	DATA=$(DATA) $(BIN)/python benchmarks/bench.py

@@ -365,6 +365,33 @@ def eval_basil(
     _emit(data, json_out, terminal.render_report)
 
 
+@eval_app.command("persent")
+def eval_persent(
+    file: Annotated[Path, typer.Argument(help="PerSenT-format JSON-lines file (target, paragraphs, label).")],
+    model: ModelOption = None,
+    json_out: JsonOption = False,
+) -> None:
+    """Article-level judgment against PerSenT's document and paragraph labels: macro-F1, accuracy."""
+    try:
+        from rich.progress import Progress
+
+        from stance.evaluation import persent
+        from stance.evaluation.article_pipeline import judge_texts
+        from stance.nli import load
+
+        docs = persent.load(file)
+        nli = load(model)
+        with Progress(console=_stderr_console(), transient=True) as bar:
+            task = bar.add_task("documents", total=len(docs))
+            result = persent.evaluate(docs, judge_texts(nli), progress=lambda k: bar.advance(task, k))
+    except StanceError as exc:
+        _fail(str(exc))
+    data = {**result.to_dict(), "dataset": f"persent:{file.name}", "model": nli.name}
+    from stance.render import terminal
+
+    _emit(data, json_out, terminal.render_report)
+
+
 def _stderr_console():
     from rich.console import Console
 

@@ -6,6 +6,11 @@ Government of National Accord", the other "UN-recognized GNA". They are read off
 parse around each mention with general syntax rules (titles before a name, appositives,
 relative clauses and their "as ..." complements, modifiers of the name's noun phrase,
 predicate nominals, resolved epithets), never from word lists about particular parties.
+How an outlet describes what a party does and says is framing too ("X lashed out", "his
+rambling remarks"): the verb the party is the subject of, with its particle, adverbs,
+negation and the modifiers of its object, and the modifiers of the party's own words or
+deeds ("his ... speech") are descriptors of kind ``action`` and ``words``. Negation is kept:
+"did not resign" is not "resign".
 """
 
 from __future__ import annotations
@@ -94,7 +99,7 @@ def _of_mention(article: ParsedArticle, mention: FoundMention) -> list[Descripto
     if mention.kind == "epithet":
         words = span[1:] if span[0].lower_ in _ARTICLES else span
         return [Descriptor(words.text, "epithet", sid)] if len(words) else []
-    found = _predicates(span.root, sid)
+    found = _predicates(span.root, sid) + _actions(span.root, sid)
     if mention.kind == "pronoun":
         return found
     title = _title(span)
@@ -227,3 +232,57 @@ def _predicates(head: Token, sid: int) -> list[Descriptor]:
         for child in verb.children
         if child.dep_ in ("attr", "acomp") and not child.ent_type_
     ]
+
+
+#: Verbs too light to say anything about how an action is framed.
+_LIGHT_VERBS = frozenset("be have do say tell get make go take give come".split())
+#: Children of a verb that belong to how its action is described.
+_VERB_PARTS = frozenset({"neg", "prt", "advmod", "acomp"})
+
+
+def _actions(head: Token, sid: int) -> list[Descriptor]:
+    """How the party's actions and words are described: "sharply rebuked the board", "did not
+    back down" (the verb it is the subject of, and verbs joined to it), "his long, angry
+    speech" (a noun it is the possessor of, when that noun has modifiers)."""
+    found = []
+    if head.dep_ in ("nsubj", "nsubjpass") and head.head.pos_ in ("VERB", "AUX"):
+        verb = head.head
+        verbs = [verb] + [c for c in verb.children if c.dep_ == "conj" and c.pos_ == "VERB" and not _has_subject(c)]
+        for v in verbs:
+            if v.lemma_.lower() not in _LIGHT_VERBS or any(c.dep_ in ("neg", "prt") for c in v.children):
+                found.append(Descriptor(_verb_phrase(v), "action", sid))
+    if head.dep_ == "poss" and head.head.pos_ == "NOUN":
+        noun = head.head
+        mods = [c for c in noun.children if c.dep_ == "amod" or (c.dep_ == "conj" and c.pos_ == "ADJ")]
+        if mods:
+            words = sorted({t.i for m in mods for t in m.subtree} | {noun.i})
+            found.append(Descriptor(_tokens_text(noun.doc, words), "words", sid))
+    return found
+
+
+def _has_subject(verb: Token) -> bool:
+    return any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children)
+
+
+def _verb_phrase(verb: Token) -> str:
+    """The verb with its negation, particle and adverbs, and its object when modifiers
+    colour it ("delivered a scathing rebuke" -> "delivered scathing rebuke")."""
+    keep = {verb.i}
+    for child in verb.children:
+        if child.dep_ in _VERB_PARTS and not (child.dep_ == "advmod" and child.tag_ in ("WRB",)):
+            keep.update(t.i for t in child.subtree if not t.is_punct)
+        if child.dep_ == "dobj":
+            mods = [c for c in child.children if c.dep_ == "amod"]
+            if mods:
+                keep.update({child.i} | {t.i for m in mods for t in m.subtree})
+    return _tokens_text(verb.doc, sorted(keep)) if max(keep) - min(keep) < _ACTION_MAX_TOKENS else verb.text
+
+
+#: An action descriptor longer than this many tokens is cut to its verb.
+_ACTION_MAX_TOKENS = 8
+
+
+def _tokens_text(doc, indices: list[int]) -> str:
+    """The text from the first to the last token, as written, so it can be found in its sentence."""
+    start, end = indices[0], indices[-1]
+    return doc[start : end + 1].text.strip("\"“”' ")

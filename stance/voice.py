@@ -6,6 +6,12 @@ span is *quoted* when it lies inside quotation marks (which may run over several
 sentences of a paragraph), inside the complement of a reporting verb ("X said (that) ...",
 "..., a statement said") or in a clause attributed with "according to"; the speaker is
 the reporting verb's subject, with "he"/"she" traced back to the nearest person named.
+
+A party can also be the object of someone else's attitude without any quotation: "the
+senator denounced X", "critics accused X of ...". Such a sentence relays the subject's
+stance, not the outlet's; when a named source (or a pronoun for one) is the subject of a
+verb of judging or addressing, the rest of its clause is reported too, with that subject
+as speaker. The party in the subject's own position is untouched: it holds that attitude.
 """
 
 from __future__ import annotations
@@ -24,6 +30,15 @@ REPORTING_VERBS = frozenset(
     "believe think predict vow pledge complain accuse charge reply respond told testify estimate conclude "
     "find recall indicate observe remark caution concede".split()
 )
+#: Verbs whose subject passes judgment on (or makes a demand of) their object.
+ATTITUDE_VERBS = frozenset(
+    "criticize criticise attack blast condemn denounce accuse blame praise commend applaud hail defend mock "
+    "ridicule rebuke scold berate fault challenge dismiss reject endorse oppose thank congratulate urge "
+    "lambaste assail chastise insult threaten sue chide decry disparage belittle deride scorn taunt "
+    "lampoon admonish reprimand censure vilify demonize demonise smear fire impeach".split()
+)
+_SOURCE_ENTITIES = frozenset({"PERSON", "ORG", "GPE", "NORP"})
+_SOURCE_PRONOUNS = frozenset({"he", "she", "they", "we", "i"})
 _PRONOUNS = frozenset({"he", "she", "him", "her"})
 _SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj"})
 _RELATIVE_PRONOUNS = frozenset({"who", "that", "which"})
@@ -131,6 +146,12 @@ def _reported_clauses(
                 found.append((clause.left_edge.idx, token.left_edge.idx, speaker))
                 found.append((_end(token.right_edge), _end(clause.right_edge), speaker))
             continue
+        if _attitude(token) and _outside(token, quotes):
+            subject = next(c for c in token.children if c.dep_ == "nsubj")
+            start = subject.right_edge.i + 1
+            if start <= token.right_edge.i:
+                found.append((sent.doc[start].idx, _end(token.right_edge), _speaker(article, sid, token)))
+            continue
         if not _reporting(token) or not _outside(token, quotes):
             continue
         complements = [child for child in token.children if child.dep_ in ("ccomp", "parataxis")]
@@ -145,6 +166,14 @@ def _reported_clauses(
             if before > sent.start and sent.doc[before].text == ",":
                 found.append((sent.start_char, sent.doc[before].idx, speaker))
     return found
+
+
+def _attitude(token: Token) -> bool:
+    """A verb of judging whose subject is a named source or a pronoun for one."""
+    if token.pos_ != "VERB" or token.lemma_.lower() not in ATTITUDE_VERBS:
+        return False
+    subject = next((c for c in token.children if c.dep_ == "nsubj"), None)
+    return subject is not None and (subject.ent_type_ in _SOURCE_ENTITIES or subject.lower_ in _SOURCE_PRONOUNS)
 
 
 def _end(token: Token) -> int:

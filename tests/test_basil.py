@@ -193,3 +193,21 @@ def test_evaluate_runs_the_pipeline_once_per_article() -> None:
     # Equal means everywhere: no direction is ever right.
     assert result.pairwise_accuracy == 0.0
     assert result.descriptor_matched == 2  # "threats" (nyt) and "mocking" (fox)
+
+
+def test_judgments_decide_direction_and_feeling_when_given() -> None:
+    articles = basil.load(FIXTURE)
+    signed = {"neg": -0.7, "neu": 0.0, "pos": 0.6}
+    # means point the wrong way everywhere; the judgments are right
+    judged = [
+        ArticleAnalysis(
+            scores={e: [-signed[g]] for e, g in a.feeling.items()},
+            judgments={e: (g, signed[g]) for e, g in a.feeling.items()},
+        )
+        for a in articles
+    ]
+    result = basil.score(articles, judged)
+    assert result.pairwise_accuracy == 1.0
+    assert result.pairwise_accuracy_mean == 0.0
+    assert result.article_f1_macro == 1.0
+    assert result.article_f1_macro_mean < 1.0

@@ -69,3 +69,16 @@ def test_curly_quote_spanning_sentences_is_quoted_throughout() -> None:
 def test_no_attribution_means_own_voice() -> None:
     article = parse("Rebels seized the northern town of Kufra on Sunday.", "a", None)
     assert voice(article, "Rebels") == ("own", None)
+
+
+def test_a_named_source_judging_the_party_relays_its_stance() -> None:
+    article = parse("Senator Jane Roe denounced John Smith on Monday for his remarks.", "a", None)
+    assert voice(article, "John Smith") == ("quoted", "Jane Roe")
+    # the one who judges holds the attitude: her own mention stays the outlet's words
+    assert voice(article, "Jane Roe") == ("own", None)
+
+
+def test_the_party_judging_someone_else_is_not_relayed() -> None:
+    article = parse("John Smith criticized the board for the delay.", "a", None)
+    assert voice(article, "John Smith") == ("own", None)
+    assert voice(article, "board") == ("quoted", "John Smith")

@@ -7,8 +7,9 @@ real comparison pipeline once per article (through the ``analyse_article`` calla
 CLI passes in) and scores three things users rely on:
 
 * pairwise direction: when two outlets' gold feelings toward an entity differ, does the
-  sign of the difference in mean stance agree?
-* article-level feeling: the mean stance mapped to neg/neu/pos by two thresholds;
+  sign of the difference in the article-level judgment (P(positive) − P(negative) of
+  :func:`stance.judgment.judge`, what ``compare`` reports) agree?
+* article-level feeling: the judgment's label against the gold feeling;
 * descriptor recall: do the descriptors the tool lists cover the annotated word-choice
   (lexical bias) spans?
 
@@ -98,10 +99,19 @@ class ArticleAnalysis:
     scores: dict[str, list[float]]
     #: Entity -> descriptor texts the tool extracted for it.
     descriptors: dict[str, list[str]] = field(default_factory=dict)
+    #: Entity -> the article-level judgment as (feeling, P(positive) − P(negative)); absent
+    #: when the pipeline does not judge (then the mean stands in) or did not find the entity.
+    judgments: dict[str, tuple[str, float]] = field(default_factory=dict)
 
     def mean(self, entity: str) -> float | None:
         values = self.scores.get(entity) or []
         return float(np.mean(values)) if values else None
+
+    def value(self, entity: str) -> float | None:
+        """The signed judgment of ``entity`` (the mean stance when no judgment is given)."""
+        if entity in self.judgments:
+            return self.judgments[entity][1]
+        return self.mean(entity)
 
 
 @dataclass(frozen=True)
@@ -125,6 +135,8 @@ class EntityCase:
     event: str
     gold: str
     mean: float | None
+    #: The judgment's feeling, None when the pipeline gave none.
+    judged: str | None = None
 
 
 @dataclass(frozen=True)
@@ -138,14 +150,19 @@ class BasilResult:
     pairwise_accuracy: float | None
     #: Pairs where one article never mentioned the entity (counted as wrong).
     pairwise_unmentioned: int
+    #: The same pairs decided by the plain mean of sentence scores (the earlier rule).
+    pairwise_accuracy_mean: float | None
     #: Article-level feeling over (article, main entity) cases.
     n_entities: int
     #: Cases the pipeline never found (mean taken as 0, no lean).
     entities_unmentioned: int
-    #: Macro-F1 with the shipped thresholds (:data:`THRESHOLDS`, chosen on the BASIL
-    #: 2010–2014 release with the embedded model): what a user of ``stance`` gets.
+    #: Macro-F1 of the article-level judgment's labels (unfound entities as neu): what a
+    #: user of ``stance`` gets; without judgments, of the mean cut at :data:`THRESHOLDS`.
     article_f1_macro: float
     article_report: ClassReport
+    #: Macro-F1 of the earlier rule, the mean cut at the shipped thresholds
+    #: (:data:`THRESHOLDS`, chosen on the BASIL 2010–2014 release with the embedded model).
+    article_f1_macro_mean: float
     thresholds: dict[str, float]
     #: Macro-F1 with thresholds chosen leave-one-event-out on the data given: the honest
     #: figure on the data the shipped thresholds were chosen on (None with one event).
@@ -265,10 +282,14 @@ def score(
     """
     pairs = pair_cases(articles, analyses)
     correct = sum(direction_correct(c) for c in pairs)
+    mean_pairs = pair_cases(articles, analyses, by_mean=True)
     cases = entity_cases(articles, analyses)
     gold = [c.gold for c in cases]
     means = _means(cases)
     shipped = classification_report(gold, predict(means, *thresholds), FEELINGS)
+    judged = shipped
+    if any(a.judgments for a in analyses):
+        judged = classification_report(gold, [c.judged or "neu" for c in cases], FEELINGS)
     low, high = fit_thresholds(means, gold)
     fitted = classification_report(gold, predict(means, low, high), FEELINGS)
     fair = None
@@ -284,10 +305,12 @@ def score(
         pairwise_correct=correct,
         pairwise_accuracy=correct / len(pairs) if pairs else None,
         pairwise_unmentioned=sum(c.mean_a is None or c.mean_b is None for c in pairs),
+        pairwise_accuracy_mean=sum(map(direction_correct, mean_pairs)) / len(mean_pairs) if mean_pairs else None,
         n_entities=len(cases),
         entities_unmentioned=sum(c.mean is None for c in cases),
-        article_f1_macro=shipped.f1_macro,
-        article_report=shipped,
+        article_f1_macro=judged.f1_macro,
+        article_report=judged,
+        article_f1_macro_mean=shipped.f1_macro,
         thresholds={"negative_below": thresholds[0], "positive_above": thresholds[1]},
         article_f1_macro_loeo=fair.f1_macro if fair else None,
         article_report_loeo=fair,
@@ -301,8 +324,11 @@ def score(
     )
 
 
-def pair_cases(articles: Sequence[BasilArticle], analyses: Sequence[ArticleAnalysis]) -> list[PairCase]:
-    """Every (event, outlet pair, shared main entity) whose gold feelings differ."""
+def pair_cases(
+    articles: Sequence[BasilArticle], analyses: Sequence[ArticleAnalysis], by_mean: bool = False
+) -> list[PairCase]:
+    """Every (event, outlet pair, shared main entity) whose gold feelings differ, with each
+    side's signed judgment (or plain mean stance with ``by_mean``) as ``mean_a``/``mean_b``."""
     by_event: dict[str, list[tuple[BasilArticle, ArticleAnalysis]]] = {}
     for article, analysis in zip(articles, analyses, strict=True):
         by_event.setdefault(article.event, []).append((article, analysis))
@@ -322,8 +348,8 @@ def pair_cases(articles: Sequence[BasilArticle], analyses: Sequence[ArticleAnaly
                         b=art_b.source,
                         gold_a=art_a.feeling[entity_a],
                         gold_b=art_b.feeling[entity_b],
-                        mean_a=an_a.mean(entity_a),
-                        mean_b=an_b.mean(entity_b),
+                        mean_a=an_a.mean(entity_a) if by_mean else an_a.value(entity_a),
+                        mean_b=an_b.mean(entity_b) if by_mean else an_b.value(entity_b),
                     )
                 )
     return cases
@@ -343,7 +369,12 @@ def direction_correct(case: PairCase) -> bool:
 
 def entity_cases(articles: Sequence[BasilArticle], analyses: Sequence[ArticleAnalysis]) -> list[EntityCase]:
     return [
-        EntityCase(event=article.event, gold=article.feeling[e], mean=analysis.mean(e))
+        EntityCase(
+            event=article.event,
+            gold=article.feeling[e],
+            mean=analysis.mean(e),
+            judged=analysis.judgments[e][0] if e in analysis.judgments else None,
+        )
         for article, analysis in zip(articles, analyses, strict=True)
         for e in article.entities
     ]

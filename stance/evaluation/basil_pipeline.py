@@ -2,19 +2,21 @@
 
 ``stance eval basil`` must measure the same code users run, so this runs the same stages
 as :func:`stance.pipeline.compare` (parse, parties with the event's main entities given,
-batched NLI scoring, per-sentence means, descriptors) on a single article.
+batched NLI scoring, voice, the article-level judgment, descriptors) on a single article
+through :func:`stance.evaluation.article_pipeline.analyse`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from stance import framing
+from stance.evaluation.article_pipeline import analyse
 from stance.evaluation.basil import ArticleAnalysis
 from stance.nli import load
-from stance.parties import PartySpec, find_parties
-from stance.pipeline import score_mentions, sentence_scores
-from stance.sentences import parse
+from stance.pipeline import sentence_scores
+
+#: The judgment's labels in BASIL's spelling.
+FEELING = {"negative": "neg", "neutral": "neu", "positive": "pos"}
 
 
 def analyse_for_basil(model: str | None = None) -> Callable[[str, str, list[str]], ArticleAnalysis]:
@@ -25,15 +27,14 @@ def analyse_for_basil(model: str | None = None) -> Callable[[str, str, list[str]
     """
     nli = load(model)
 
-    def analyse(text: str, label: str, entities: list[str]) -> ArticleAnalysis:
-        article = parse(text, label, None)
-        found = find_parties([article], [PartySpec.parse(e) for e in entities], only_given=True)
-        mentions = score_mentions(nli, [article], found)
-        descriptors = framing.descriptors([article], found)
-        scores, words = {}, {}
-        for party, ms, ds in zip(found, mentions, descriptors, strict=True):
-            scores[party.name] = list(sentence_scores(ms, label).values())
-            words[party.name] = [d.text for d in ds.get(label, [])]
-        return ArticleAnalysis(scores=scores, descriptors=words)
+    def run(text: str, label: str, entities: list[str]) -> ArticleAnalysis:
+        done = analyse(nli, text, label, entities, with_descriptors=True)
+        return ArticleAnalysis(
+            scores={e: list(sentence_scores(ms, label).values()) for e, ms in done.mentions.items() if ms},
+            descriptors={e: [d.text for d in ds] for e, ds in done.descriptors.items()},
+            judgments={
+                e: (FEELING[j.label], j.probs["positive"] - j.probs["negative"]) for e, j in done.judgments.items()
+            },
+        )
 
-    return analyse
+    return run
