@@ -85,7 +85,7 @@ def restore_commas(text: str) -> str:
 
 def load(path: str | Path) -> list[PersentDoc]:
     """Read a PerSenT JSON-lines file, refusing anything that is not one (one clear line)."""
-    from stance.loading import read_text
+    from stance.inputs.text import read_text
 
     file = Path(path)
     docs = []
