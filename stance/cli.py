@@ -143,10 +143,10 @@ def compare(
             _fail("--only-given needs at least one --party NAME")
         if html is not None:
             _check_output(html, sources)
-        documents = _read(sources, labels)
         from stance.parties import PartySpec
 
         specs = [PartySpec.parse(p) for p in party or []]
+        documents = _read(sources, labels)
         from stance.pipeline import analyse
 
         with _progress() as progress:
@@ -214,6 +214,7 @@ def _read(sources: Sequence[str], labels: Sequence[str | None]):
     same file given twice and labels that collide."""
     from dataclasses import replace
 
+    from stance.clean import visible_controls
     from stance.inputs import read
     from stance.inputs.text import check_file
 
@@ -229,7 +230,10 @@ def _read(sources: Sequence[str], labels: Sequence[str | None]):
                 _fail(f"{source} is given twice; compare different articles")
             seen[key] = source
     documents = [read(source) for source in sources]
-    documents = [replace(d, label=lab) if lab else d for d, lab in zip(documents, labels, strict=True)]
+    # A label is printed like article text, so its control characters are made visible too.
+    documents = [
+        replace(d, label=visible_controls(lab)) if lab else d for d, lab in zip(documents, labels, strict=True)
+    ]
     defaults = [d.label for d in documents]
     for i, d in enumerate(documents):
         path = _local(sources[i])

@@ -65,8 +65,9 @@ def parse(text: str, label: str, path: str | None = None) -> ParsedArticle:
 def _sentence_spans(doc: Doc) -> list[Span]:
     """spaCy's sentences, trimmed of whitespace, with its usual slips around quotes undone.
 
-    A piece that starts in lower case (``"...," he said.`` cut after the quote), starts
-    with a closing quote, or holds no word at all is glued back onto the sentence before.
+    A piece that starts in lower case (``"...," he said.`` cut after the quote, or an
+    editor's ``[sic]``), starts with a closing quote, or holds no word at all is glued back
+    onto the sentence before.
     """
     bounds: list[list[int]] = []
     for sent in doc.sents:
@@ -85,7 +86,9 @@ def _sentence_spans(doc: Doc) -> list[Span]:
 
 
 def _continues(piece: Span) -> bool:
-    text = piece.text
+    # An editor's bracket ("[sic] must halt", "[he] said") continues the sentence unless
+    # it opens with a capital ("[The president] said ...").
+    text = piece.text.removeprefix("[")
     return not any(ch.isalnum() for ch in text) or text[0] in _CLOSING_QUOTES or text[0].islower()
 
 

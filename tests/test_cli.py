@@ -261,6 +261,8 @@ print(json.dumps({"code": code, "heavy": heavy}))
         ("missing-input", "no such file"),
         ("only-given-alone", "--only-given needs"),
         ("two-stdin", "standard input"),
+        ("party-two-equals", "contains '='"),
+        ("party-no-name", "has no name"),
     ],
 )
 def test_arguments_and_inputs_are_checked_before_any_model_is_imported(tmp_path, seeds, case, needle):
@@ -272,6 +274,8 @@ def test_arguments_and_inputs_are_checked_before_any_model_is_imported(tmp_path,
         "missing-input": [good[0], str(tmp_path / "nope.txt")],
         "only-given-alone": [*good, "--only-given"],
         "two-stdin": ["-", "-"],
+        "party-two-equals": [*good, "--party", "X=Y=Z"],
+        "party-no-name": [*good, "--party", "=Haftar"],
     }[case]
     proc = subprocess.run(
         [sys.executable, "-c", _EARLY, json.dumps(["compare", *args])], capture_output=True, text=True, timeout=120
@@ -400,3 +404,11 @@ def test_score_prints_a_custom_label_as_written(seeds):
     result = runner.invoke(app, args, env={"COLUMNS": "400"})
     assert result.exit_code == 0, result.stderr
     assert label in result.stdout
+
+
+def test_control_characters_in_a_label_never_reach_the_terminal(seeds):
+    label = "E\x1b[2Jsc\x1b]0;title\x07"
+    result = runner.invoke(app, ["compare", str(seeds["alarabiya-2020"]), str(seeds["cgtn-2019"]), "--label", label])
+    assert result.exit_code == 0, result.stderr
+    assert "\x1b" not in result.stdout and "\x07" not in result.stdout
+    assert "E\u241b[2Jsc" in result.stdout  # shown, as article text is

@@ -89,3 +89,9 @@ def test_a_platform_or_station_tagged_as_a_person_is_not_a_person() -> None:
     doc.ents = [Span(doc, t.i, t.i + 1, label="PERSON") for t in doc if t.text in ("Twitter", "KTVI", "McCain")]
     found = {p.name: p.entity_type for p in find_parties([article])}
     assert found == {"Twitter": "ORG", "KTVI": "ORG", "McCain": "PERSON"}
+
+
+@pytest.mark.parametrize("name", ["Khalifa\x1b[2J Haftar", "Haftar=General\x07Haftar", "Haftar=\u202eratfaH"])
+def test_a_party_name_with_control_characters_is_refused(name):
+    with pytest.raises(StanceError, match="control character"):
+        PartySpec.parse(name)

@@ -22,16 +22,19 @@ per party across many events).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
 
-from stance.parties.aliases import add_alias_occurrences, add_head_nouns, build_parties
-from stance.parties.corpus import unify
-from stance.parties.entities import LABELS, Finder
+# The contracts import nothing heavy, so a caller can check a user's party names before
+# spaCy loads; everything else is imported on first use.
 from stance.parties.model import FoundMention, FoundParty, PartySpec
-from stance.parties.names import compact, fold, name_span, normalise
-from stance.parties.references import resolve_references
-from stance.parties.titles import TITLE_ANYWHERE, TITLE_BEFORE, TITLES
-from stance.sentences import ParsedArticle
+
+if TYPE_CHECKING:
+    from stance.parties.corpus import unify
+    from stance.parties.entities import LABELS
+    from stance.parties.find import find_parties
+    from stance.parties.names import compact, fold, name_span, normalise
+    from stance.parties.titles import TITLE_ANYWHERE, TITLE_BEFORE, TITLES
 
 __all__ = [
     "LABELS",
@@ -49,24 +52,21 @@ __all__ = [
     "unify",
 ]
 
+_LAZY = {
+    "find_parties": "stance.parties.find",
+    "unify": "stance.parties.corpus",
+    "LABELS": "stance.parties.entities",
+    "compact": "stance.parties.names",
+    "fold": "stance.parties.names",
+    "name_span": "stance.parties.names",
+    "normalise": "stance.parties.names",
+    "TITLES": "stance.parties.titles",
+    "TITLE_ANYWHERE": "stance.parties.titles",
+    "TITLE_BEFORE": "stance.parties.titles",
+}
 
-def find_parties(
-    articles: list[ParsedArticle], given: Sequence[PartySpec] = (), only_given: bool = False
-) -> list[FoundParty]:
-    """Every party named in ``articles``, with all its mentions, most mentioned first.
 
-    ``given`` adds parties or fixes their aliases (a spec joins every found party one of
-    its names matches); ``only_given`` keeps only those.
-    """
-    finder = Finder(articles)
-    finder.collect_entities()
-    finder.merge()
-    parties = build_parties(finder, given, only_given)
-    add_alias_occurrences(finder, parties)
-    add_head_nouns(finder, parties)
-    resolve_references(finder, parties)
-    found = [
-        FoundParty(party.name, party.aliases, party.entity_type, finder.mentions(party), bool(party.given))
-        for party in parties
-    ]
-    return sorted(found, key=lambda party: -len(party.mentions))
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'stance.parties' has no attribute {name!r}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 
 from stance.errors import StanceError
@@ -17,7 +18,7 @@ class PartySpec:
 
     Checked when made, whether parsed from text or built in Python: a name is non-empty, at
     most :data:`MAX_NAME` characters, and holds no "=" (a second "=" in ``NAME=A=B`` is a
-    typo, not an alias "A=B").
+    typo, not an alias "A=B") and no control character.
     """
 
     name: str
@@ -36,6 +37,9 @@ class PartySpec:
                 raise StanceError(f"party name or alias {shown!r} contains '='; write NAME=ALIAS,ALIAS with one '='")
             if len(written) > MAX_NAME:
                 raise StanceError(f"party name or alias {shown!r} is longer than {MAX_NAME} characters")
+            if any(unicodedata.category(ch) in ("Cc", "Cf") for ch in written):
+                # Names are printed in every report: an escape sequence in one would reach the terminal.
+                raise StanceError(f"party name or alias {shown!r} contains a control character")
 
     @classmethod
     def parse(cls, text: str) -> PartySpec:
