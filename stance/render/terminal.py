@@ -130,19 +130,18 @@ def _not_found(con: Console, result: Comparison) -> None:
 
 
 def _voices(con: Console, result: Comparison) -> None:
+    """One column per outlet holding both voices, so five outlets still fit 80 columns."""
     labels = result.labels
     table = Table(title=Text("By voice: the outlet's own words vs quoted or reported speech"), title_justify="left")
-    table.add_column("party")
+    table.add_column("party", overflow="fold")
     for label in labels:
-        table.add_column(Text(f"{label} own"))
-        table.add_column(Text(f"{label} quoted"))
+        table.add_column(Text(label), overflow="fold")
     for p in [p for p in result.parties if p.stance][:TOP]:
         cells = []
         for label in labels:
             voices = p.stance_by_voice.get(label, {})
-            for voice in ("own", "quoted"):
-                s = voices.get(voice)
-                cells.append(Text(f"{_fmt(s.mean)} n={s.n}") if s else Text("—", style="dim"))
+            lines = [f"{voice} {_fmt(s.mean)} n={s.n}" for voice in ("own", "quoted") if (s := voices.get(voice))]
+            cells.append(Text("\n".join(lines)) if lines else Text("—", style="dim"))
         table.add_row(Text(p.name), *cells)
     con.print(table)
 
