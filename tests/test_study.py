@@ -166,20 +166,20 @@ def test_engines_are_picked_by_name_and_the_local_one_never_imports_ray() -> Non
 
 def test_outlet_parties_resample_events_and_pair_differences_within_them() -> None:
     rows = []
-    for event, (a, b) in enumerate([(-0.6, 0.2), (-0.4, 0.3), (-0.5, 0.1), (-0.7, 0.2)]):
+    for event, (a, b) in enumerate([(-0.6, 0.2), (-0.4, 0.3), (-0.5, 0.1), (-0.7, 0.2), (-0.55, 0.2)]):
         for outlet, mean in (("A", a), ("B", b)):
             rows.append(
                 {"event": str(event), "outlet": outlet, "party": "P", "entity_type": "PERSON"}
                 | {"mean": mean, "n_sentences": 2 + event, "n_mentions": 3}
             )
     out = {r["outlet"]: r for r in tables.outlet_parties(rows)}
-    assert out["A"]["n_events"] == 4 and out["A"]["n_articles"] == 4 and out["A"]["n_sentences"] == 14
+    assert out["A"]["n_events"] == 5 and out["A"]["n_articles"] == 5 and out["A"]["n_sentences"] == 20
     assert out["A"]["mean"] == pytest.approx(-0.55)
     assert out["A"]["low"] < out["A"]["mean"] < out["A"]["high"]
     assert out["A"]["vs_others_mean"] == pytest.approx(-0.75)
     assert out["A"]["vs_others_high"] < 0 and "A is more negative toward P" in out["A"]["vs_others_verdict"]
-    # Two events are not a pattern: no verdict, however clear they look.
-    few = {r["outlet"]: r for r in tables.outlet_parties([r for r in rows if r["event"] in "01"])}
+    # Fewer than MIN_EVENTS events are not a pattern: no verdict, however clear they look.
+    few = {r["outlet"]: r for r in tables.outlet_parties([r for r in rows if r["event"] in "0123"])}
     assert few["A"]["vs_others_verdict"] is None
 
 

@@ -119,9 +119,9 @@ def render(tables: dict[str, pa.Table], events: list[EventLink], model: str | No
             row = cells.get((outlet, party))
             cell = None
             if row:
-                cell = Cell(
-                    row["mean"], row["low"], row["high"], row["n_sentences"], row["n_events"], tone(row["mean"])
-                )
+                # One event has no interval over events: grey, not the colour of a finding.
+                shade = tone(row["mean"]) if row["n_events"] >= 2 else "thin"
+                cell = Cell(row["mean"], row["low"], row["high"], row["n_sentences"], row["n_events"], shade)
             low, high = quotes.get((outlet, party), (None, None))
             views.append(OutletView(outlet, cell, descriptors.get((outlet, party), []), low, high))
         verdicts = [cells[(o, party)]["vs_others_verdict"] for o in outlets if (o, party) in cells]
@@ -140,6 +140,7 @@ def render(tables: dict[str, pa.Table], events: list[EventLink], model: str | No
     return _ENV.get_template("study.html.j2").render(
         findings=[r["vs_others_verdict"] for r in findings],
         tested=len(tested),
+        min_events=MIN_EVENTS,
         outlets=outlets,
         parties=parties,
         all_parties=len(coverage),
