@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 
+from stance.clean import visible_controls
 from stance.errors import StanceError
 
 #: Longest name or alias accepted: far beyond any real name (the longest organisation names
@@ -18,15 +18,17 @@ class PartySpec:
 
     Checked when made, whether parsed from text or built in Python: a name is non-empty, at
     most :data:`MAX_NAME` characters, and holds no "=" (a second "=" in ``NAME=A=B`` is a
-    typo, not an alias "A=B") and no control character.
+    typo, not an alias "A=B"); its control characters are shown as symbols.
     """
 
     name: str
     aliases: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "name", " ".join(str(self.name).split()))
-        object.__setattr__(self, "aliases", tuple(" ".join(str(a).split()) for a in self.aliases))
+        # Control characters are shown as symbols, as in article text (stance.clean), so a
+        # name is printed safely and still matches the text it was copied from.
+        object.__setattr__(self, "name", " ".join(visible_controls(str(self.name)).split()))
+        object.__setattr__(self, "aliases", tuple(" ".join(visible_controls(str(a)).split()) for a in self.aliases))
         if not self.name:
             raise StanceError("a party has no name; write it as NAME or NAME=ALIAS,ALIAS")
         for written in self.names:
@@ -37,9 +39,6 @@ class PartySpec:
                 raise StanceError(f"party name or alias {shown!r} contains '='; write NAME=ALIAS,ALIAS with one '='")
             if len(written) > MAX_NAME:
                 raise StanceError(f"party name or alias {shown!r} is longer than {MAX_NAME} characters")
-            if any(unicodedata.category(ch) in ("Cc", "Cf") for ch in written):
-                # Names are printed in every report: an escape sequence in one would reach the terminal.
-                raise StanceError(f"party name or alias {shown!r} contains a control character")
 
     @classmethod
     def parse(cls, text: str) -> PartySpec:
