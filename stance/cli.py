@@ -330,7 +330,9 @@ def eval_newsmtsc(
             report = newsmtsc.evaluate(nli, items, progress=lambda k: bar.advance(task, k))
     except StanceError as exc:
         _fail(str(exc))
-    data = {"dataset": f"newsmtsc:{file.name}", "model": nli.name, **newsmtsc.report_dict(report)}
+    from stance.pipeline import shown_path
+
+    data = {"dataset": f"newsmtsc:{file.name}", "model": shown_path(nli.name), **newsmtsc.report_dict(report)}
     from stance.render import terminal
 
     _emit(data, json_out, terminal.render_report)
@@ -390,7 +392,9 @@ def eval_persent(
             result = persent.evaluate(docs, judge_texts(nli), progress=lambda k: bar.advance(task, k))
     except StanceError as exc:
         _fail(str(exc))
-    data = {**result.to_dict(), "dataset": f"persent:{file.name}", "model": nli.name}
+    from stance.pipeline import shown_path
+
+    data = {**result.to_dict(), "dataset": f"persent:{file.name}", "model": shown_path(nli.name)}
     from stance.render import terminal
 
     _emit(data, json_out, terminal.render_report)
