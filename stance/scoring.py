@@ -1,9 +1,11 @@
 """Stance of a sentence toward one mention of a party, from an NLI model.
 
-A stance question is asked as NLI: the sentence is the premise (with the mention marked
-when the model was trained that way) and each class has a hypothesis such as
-"{mention} is portrayed negatively.". The three entailment logits are soft-maxed against
-each other, so the probabilities sum to one; the signed score is P(positive) − P(negative).
+The sentence is the premise (with the mention marked when the model was trained that
+way). A model with a stance head (the embedded one) takes the party's name as the
+hypothesis and gives the three class logits in one pass. Any other NLI model is asked
+one hypothesis per class, such as "{mention} is portrayed negatively.", and the three
+entailment logits stand in for the class logits. Either way they are soft-maxed, so the
+probabilities sum to one; the signed score is P(positive) − P(negative).
 """
 
 from __future__ import annotations
@@ -76,15 +78,21 @@ def hypothesis(template: str, mention: str) -> str:
 
 
 def class_logits(model: NLIModel, targets: list[Target]) -> np.ndarray:
-    """Per target, one entailment logit per stance class, shape ``(len(targets), 3)``.
+    """Per target, one logit per stance class, shape ``(len(targets), 3)``, in one batched call."""
+    return premise_logits(model, [premise(t, model.config.marker) for t in targets], [t.subject for t in targets])
 
-    All hypotheses of all targets go through the model in one batched call; with several
-    templates per class, that class's entailment logits are averaged.
+
+def premise_logits(model: NLIModel, premises: list[str], subjects: list[str]) -> np.ndarray:
+    """Per premise (already marked), one logit per stance class toward ``subjects[i]``.
+
+    With a stance head that is one pair per premise. Without one, every class template is
+    a pair of its own; with several templates per class, their entailment logits are averaged.
     """
+    if model.stance_ids is not None:
+        return model.stance_logits(premises, [hypothesis("{mention}", s) for s in subjects])
     templates = [tpl for label in STANCE_LABELS for tpl in model.config.templates[label]]
     sizes = [len(model.config.templates[label]) for label in STANCE_LABELS]
-    premises = [premise(t, model.config.marker) for t in targets]
-    hyp_sets = [[hypothesis(tpl, t.subject) for tpl in templates] for t in targets]
+    hyp_sets = [[hypothesis(tpl, s) for tpl in templates] for s in subjects]
     logits = model.entailment_logits(premises, hyp_sets)
     bounds = np.cumsum([0, *sizes])
     return np.stack([logits[:, lo:hi].mean(axis=1) for lo, hi in zip(bounds[:-1], bounds[1:], strict=True)], 1)
@@ -105,6 +113,13 @@ def score(model: NLIModel, targets: list[Target]) -> list[Stance]:
     if not targets:
         return []
     return stances(class_logits(model, targets), model.config.bias)
+
+
+def score_passages(model: NLIModel, passages: list[str], subjects: list[str]) -> list[Stance]:
+    """The stance of whole passages (premises already marked) toward ``subjects``, one call."""
+    if not passages:
+        return []
+    return stances(premise_logits(model, passages, subjects), model.config.bias)
 
 
 def score_labels(model: NLIModel, targets: list[Target], labels: list[str]) -> list[dict[str, float]]:

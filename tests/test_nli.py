@@ -21,11 +21,35 @@ def _target(sentence: str, mention: str) -> Target:
     return Target(sentence, start, start + len(mention))
 
 
-def test_embedded_model_is_three_way_nli_with_stance_config(nli):
+def test_embedded_model_is_three_way_nli_with_a_stance_head(nli):
     assert nli.backend.id2label[nli.entailment_id] == "entailment"
     assert nli.contradiction_id is not None
+    assert [nli.backend.id2label[i] for i in nli.stance_ids] == ["stance-negative", "stance-neutral", "stance-positive"]
     assert nli.config.marker is not None
     assert set(nli.config.templates) == {"negative", "neutral", "positive"}
+
+
+def test_stance_head_asks_one_pair_per_target_and_templates_three(nli):
+    """Models without a stance head (hub NLI models) are asked one hypothesis per class."""
+    import dataclasses
+
+    asked = []
+
+    class Counting(NLIModel):
+        def logits(self, premises, hypotheses, batch_size=64):
+            asked.append(list(hypotheses))
+            return super().logits(premises, hypotheses, batch_size)
+
+    targets = [_target("Critics accused the mayor of corruption.", "mayor")]
+    head = Counting(nli.name, nli.backend, nli.config, nli.compute_path)
+    templated = Counting(nli.name, nli.backend, dataclasses.replace(nli.config), nli.compute_path)
+    templated.stance_ids = None
+    (one,) = score(head, targets)
+    (three,) = score(templated, targets)
+    assert asked[0] == ["Mayor"]
+    assert len(asked[1]) == 3 and all(h.startswith("Mayor ") for h in asked[1])
+    assert sum(one.probs.values()) == pytest.approx(1.0, abs=1e-5)
+    assert sum(three.probs.values()) == pytest.approx(1.0, abs=1e-5)
 
 
 def test_batched_scores_equal_one_at_a_time_and_keep_input_order(nli):

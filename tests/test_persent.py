@@ -82,13 +82,14 @@ def test_judgment_on_the_sample_beats_the_floor(nli) -> None:
 
 
 def test_shipped_judge_file_loads_offline_and_orders_articles() -> None:
-    from stance.judgment import JUDGE_FILE, Aggregator, SentenceView, judge_views
+    from stance.judgment import JUDGE_FILE, Aggregator, ParagraphView, SentenceView, judge_views
 
     model = Aggregator.read(JUDGE_FILE)
 
     def article(probs: tuple[float, float, float]) -> float:
         views = [SentenceView(k, probs, own=True, subject=k == 0, lead=k < 2) for k in range(4)]
-        judged = judge_views(views, 12, model)
+        paragraphs = [ParagraphView(k, probs, lead=k < 2) for k in range(3)]
+        judged = judge_views(views, paragraphs, 12, model)
         assert sum(judged.probs.values()) == pytest.approx(1.0)
         assert judged.evidence and set(judged.evidence) <= set(range(4))
         return judged.probs["positive"] - judged.probs["negative"]

@@ -8,7 +8,7 @@ CLI passes in) and scores three things users rely on:
 
 * pairwise direction: when two outlets' gold feelings toward an entity differ, does the
   sign of the difference in the article-level judgment (P(positive) − P(negative) of
-  :func:`stance.judgment.judge`, what ``compare`` reports) agree?
+  :func:`stance.judgment.judge_all`, what ``compare`` reports) agree?
 * article-level feeling: the judgment's label against the gold feeling;
 * descriptor recall: do the descriptors the tool lists cover the annotated word-choice
   (lexical bias) spans?
