@@ -35,7 +35,7 @@ _NOT_LABELS = frozenset({"DT", "PDT", "WDT", "PRP$", "CD", "JJR", "JJS", "RBR", 
 _SINGULAR_MAX_WORDS = 4
 _COPULAS = frozenset({"be", "become", "remain"})
 _REFLEXIVES = frozenset({"himself", "herself", "itself", "themselves"})
-_CLAUSE_DEPS = frozenset({"relcl", "appos", "acl", "punct", "cc", "conj"})
+_CLAUSE_DEPS = frozenset({"relcl", "appos", "acl", "punct", "cc", "conj", "ccomp", "advcl"})
 
 
 def descriptors(articles: list[ParsedArticle], parties: list[FoundParty]) -> list[dict[str, list[Descriptor]]]:
@@ -147,9 +147,10 @@ def _phrase_bounds(token: Token, skip: Span | None = None) -> tuple[int, int]:
     start = end = token.i
     while start - 1 in inside:
         start -= 1
-    while end + 1 in inside:
-        end += 1
     doc = token.doc
+    # A comma or bracket after the head starts an aside or a new clause, not more label.
+    while end + 1 in inside and not (doc[end + 1].is_punct and doc[end + 1].text not in _HYPHENS):
+        end += 1
     while start < end and (doc[start].lower_ in _ARTICLES or doc[start].is_punct):
         start += 1
     while end > start and doc[end].is_punct:

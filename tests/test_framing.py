@@ -155,6 +155,9 @@ def test_what_is_said_of_a_partys_words_with_negation_kept() -> None:
     assert ("not ready", "words") in found["Tom Baker"]
     assert described("Maria Lopez spoke. Lopez is not a judge.")["Maria Lopez"] == [("not a judge", "predicate")]
     assert described("Jane Roe isn't ready.", True)["Jane Roe"] == [("isn't ready", "predicate")]
+    # The clause after the adjective is what the party is displeased about, not a label of it.
+    displeased = described("Maria Lopez arrived. Lopez is not pleased that the vote was delayed, aides said.")
+    assert displeased["Maria Lopez"] == [("not pleased", "predicate")]
 
 
 def test_what_others_call_the_party_and_do_to_it() -> None:
