@@ -159,7 +159,13 @@ def test_loads_a_local_three_way_model_by_label_names(tmp_path, monkeypatch):
     plain = np.array(other.logits(["Critics accused the mayor of corruption."], ["The mayor is portrayed negatively."]))
     same = np.array(nli.logits(["Critics accused the mayor of corruption."], ["The mayor is portrayed negatively."]))
     assert plain[0, 2] == pytest.approx(same[0, nli.entailment_id], abs=1e-4)
-    assert score(other, t)[0].label == "negative"
+    # a plain NLI model: no stance head, so stance is asked one template per class
+    assert other.stance_ids is None
+    assert sum(score(other, t)[0].probs.values()) == pytest.approx(1.0, abs=1e-5)
+    premise_ = ["Critics accused the mayor of corruption."]
+    (yes,) = other.entailment_probability(premise_, ["The mayor was accused."])
+    (no,) = other.entailment_probability(premise_, ["Nobody accused the mayor."])
+    assert yes > 0.5 > no
 
 
 def test_model_without_entailment_label_is_refused(tmp_path):
