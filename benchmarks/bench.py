@@ -8,7 +8,9 @@
    a plain NLI model (and the pipeline) needs one per class; the ``fp32, 3 templates`` row
    asks this model the pipeline's way, so the two gains can be read apart.
 3. Cold start: a cold ``stance compare --json`` on the seeds against ``python -c "import
-   torch"``, alternated in fresh processes; and the stage breakdown of ``compare``.
+   torch"``, alternated in fresh processes; then one cold process per path broken down by
+   stage (imports, reading with language detection, model loads, pipeline stages), with
+   the heavy modules it imported (the ONNX Runtime paths import no torch).
 4. Study-like throughput: articles/min over a fixed set of BASIL articles, one process,
    with the seconds per article of each stage, for fp32 and for the path ``auto`` picks.
    ``BENCH_EVENTS`` and ``BENCH_REPEATS`` shrink it on a busy machine.
@@ -170,23 +172,20 @@ def paths(repeats: int = 3) -> None:
 def cold_start(repeats: int = int(os.environ.get("BENCH_REPEATS") or 3)) -> None:
     """Fresh processes, alternated: ``import torch``, then a cold compare on each path that
     tells something here (fp32: a CPU without bf16 before int8; the int8 path it runs now;
-    bf16 where native)."""
+    bf16 where native). Then, per path, one more cold process broken down by stage, with
+    the heavy modules it imported."""
     from stance import compute
 
     compare = [sys.executable, "-m", "stance", "compare", *map(str, SEEDS), "--json"]
     fast = "onnx-int8" if "onnx-int8" in available_paths() else "int8"
+    compare_paths = [p for p in ("fp32", fast, "bf16" if compute.native_bf16() else None) if p]
     runs = {"import torch": ([sys.executable, "-c", "import torch"], None)}
-    for path in ("fp32", fast, "bf16" if compute.native_bf16() else None):
-        if path:
-            runs[f"compare, {path}"] = (compare, path)
+    runs.update({f"compare, {path}": (compare, path) for path in compare_paths})
     times: dict[str, list[float]] = {name: [] for name in runs}
     for _ in range(repeats):
         for name, (cmd, path) in runs.items():
-            env = {k: v for k, v in os.environ.items() if k != "STANCE_BACKEND"}
-            if path:
-                env["STANCE_BACKEND"] = path
             t0 = time.perf_counter()
-            subprocess.run(cmd, check=True, capture_output=True, cwd=ROOT, env=env)
+            subprocess.run(cmd, check=True, capture_output=True, cwd=ROOT, env=_env(path))
             times[name].append(time.perf_counter() - t0)
     print(f"\nCold start on the seeds, {repeats} alternated fresh processes each (seconds; ratio to import torch):")
     for name, values in times.items():
@@ -196,30 +195,57 @@ def cold_start(repeats: int = int(os.environ.get("BENCH_REPEATS") or 3)) -> None
             + "  ".join(f"{v:5.2f}" for v in values)
             + ("" if name == "import torch" else f"   median ratio {statistics.median(ratios):.2f}×")
         )
-    stage_times()
+    print("  One more cold process per path, by stage (seconds), and the heavy modules it imported:")
+    for path in compare_paths:
+        stage_times(path)
 
 
-def stage_times() -> None:
-    """Where a compare's time goes, stage by stage (imports first: they happen once per process)."""
-    from stance import alignment, nli, pipeline, sentences
+#: Runs in a fresh process: a compare's cold start by stage, as the CLI runs it, as JSON.
+_STAGES_CHILD = """
+import json, sys, time
+t0 = time.perf_counter()
+from stance import alignment, nli, pipeline, sentences
+from stance.inputs import read
+t = {"imports": time.perf_counter() - t0}
+t0 = time.perf_counter()
+documents = [read(p) for p in sys.argv[1:]]
+t["read + language"] = time.perf_counter() - t0
+for name, load in (("load NLI", nli.load), ("load spaCy", sentences.nlp), ("load embedder", alignment.load_model)):
+    t0 = time.perf_counter()
+    load()
+    t[name] = time.perf_counter() - t0
+stages = {}
+pipeline.analyse(documents, timings=stages)
+heavy = ("torch", "transformers", "onnxruntime", "lingua", "trafilatura", "lxml")
+print(json.dumps({"times": t, "stages": stages, "imported": {m: m in sys.modules for m in heavy}}))
+"""
 
-    t0 = time.perf_counter()
-    nli_model = nli.load()
-    t_nli = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    sentences.nlp()
-    t_spacy = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    alignment.load_model()
-    t_embed = time.perf_counter() - t0
-    texts = [p.read_text(encoding="utf-8") for p in SEEDS]
-    timings: dict[str, float] = {}
-    t0 = time.perf_counter()
-    pipeline.compare(*texts, label_a="a", label_b="b", timings=timings)
-    total = time.perf_counter() - t0
-    print(f"  in this process (models on path {nli_model.compute_path}), seconds:")
-    print(f"    load NLI model {t_nli:5.2f}  load spaCy {t_spacy:5.2f}  load embedder {t_embed:5.2f}")
-    print("    " + "  ".join(f"{k} {v:.2f}" for k, v in timings.items()) + f"  = compare() {total:.2f}")
+
+def stage_times(path: str) -> None:
+    """Where a cold compare's time goes on ``path``: imports, reading (with language
+    detection), model loads, then each pipeline stage, and which heavy modules it imported."""
+    import json
+
+    run = subprocess.run(
+        [sys.executable, "-c", _STAGES_CHILD, *map(str, SEEDS)],
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=_env(path),
+    )
+    report = json.loads(run.stdout)
+    steps = {**report["times"], **report["stages"]}
+    print(f"    {path}: " + "  ".join(f"{k} {v:.2f}" for k, v in steps.items()) + f"  = {sum(steps.values()):.2f}")
+    print("      imported: " + ", ".join(f"{m} {'yes' if v else 'no'}" for m, v in report["imported"].items()))
+
+
+def _env(path: str | None) -> dict[str, str]:
+    """This process's environment with the compute path forced (``None``: what ``auto`` picks)."""
+    env = {k: v for k, v in os.environ.items() if k != "STANCE_BACKEND"}
+    if path:
+        env["STANCE_BACKEND"] = path
+    return env
 
 
 def study_articles() -> list[str]:

@@ -19,7 +19,11 @@ from typing import TYPE_CHECKING, Any
 # it; a value the user set wins.
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
+from stance import thinc_without_torch  # noqa: E402
 from stance.errors import StanceError  # noqa: E402
+
+# spaCy's thinc would import torch for layers stance never runs; see the module.
+thinc_without_torch.install()
 
 __version__ = "0.1.0"
 __all__ = ["Document", "PartySpec", "StanceError", "analyse", "compare", "score_article", "study"]

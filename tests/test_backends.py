@@ -4,6 +4,7 @@ paths agreeing with fp32 on real NewsMTSC sentences; and model directories that 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -16,7 +17,7 @@ from stance.errors import StanceError
 from stance.evaluation import newsmtsc
 from stance.evaluation.metrics import classification_report
 from stance.nli import EMBEDDED_DIR, STANCE_LABELS, load
-from stance.onnx_runtime import graph_path
+from stance.onnx_runtime import EMBEDDER_FILE, graph_path
 from stance.scoring import score
 
 #: Least share of the sample's 150 targets on which a path must give fp32's label, and most
@@ -75,6 +76,49 @@ def test_the_onnx_graph_build_step_is_reproducible(tmp_path):
         cwd=ROOT,
     )
     assert (out / "model.onnx").stat().st_size > (out / "model.int8.onnx").stat().st_size > 1_000_000
+    assert (out / EMBEDDER_FILE).is_file() and (out / f"{EMBEDDER_FILE}.data").stat().st_size > 1_000_000
+
+
+def test_a_cpu_whose_flags_lack_bf16_is_told_so_without_torch(monkeypatch):
+    """The flags decide "no" alone (so the ONNX paths need no torch); a "yes" is oneDNN's to confirm."""
+    monkeypatch.setattr(compute, "cpu_flags", lambda: frozenset({"avx2", "fma", "avx512f"}))
+    monkeypatch.setitem(sys.modules, "torch", None)  # `import torch` would now fail
+    compute.native_bf16.cache_clear()
+    try:
+        assert compute.native_bf16() is False
+    finally:
+        compute.native_bf16.cache_clear()
+
+
+@pytest.mark.skipif(
+    not (graph_path(EMBEDDED_DIR, int8=True).is_file() and (EMBEDDED_DIR / "onnx" / EMBEDDER_FILE).is_file()),
+    reason="needs `make onnx`",
+)
+def test_a_compare_on_onnx_int8_never_imports_torch(tmp_path):
+    """The path a CPU without native bf16 runs: tokenizer, NLI model, sentence embedder and
+    spaCy all without torch, whose import alone is a third of a cold start there."""
+    code = (
+        "import sys\n"
+        "from stance.cli import main\n"
+        "try:\n    main()\n"
+        "finally:\n    print('torch' in sys.modules, 'transformers' in sys.modules, file=sys.stderr)\n"
+    )
+    articles = []
+    for name in ("alarabiya-2020", "cgtn-2019"):  # their first paragraphs: enough to compare, and quick
+        paragraphs = (ROOT / "seeds" / f"{name}.txt").read_text(encoding="utf-8").splitlines()
+        articles.append(tmp_path / f"{name}.txt")
+        articles[-1].write_text("\n".join(paragraphs[:6]), encoding="utf-8")
+    env = {**os.environ, compute.ENV: "onnx-int8"}
+    run = subprocess.run(
+        [sys.executable, "-c", code, "compare", *map(str, articles), "--json"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+    )
+    assert run.returncode == 0, run.stderr
+    assert json.loads(run.stdout)["parties"]
+    assert run.stderr.split()[-2:] == ["False", "False"], run.stderr
 
 
 def test_auto_picks_bf16_only_where_the_cpu_has_it(monkeypatch, tmp_path):

@@ -17,6 +17,7 @@ import torch
 from stance import bert
 from stance.alignment import MAX_TOKENS, embed
 from stance.nli import EMBEDDED_DIR
+from stance.tokenizer import Tokenizer, features, supports
 
 #: fp32 agreement asked of the lean model (it is exact on the development machine).
 TOLERANCE = 1e-4
@@ -71,13 +72,13 @@ def lean_classifier():
 
 
 def test_both_default_models_take_the_lean_path(minilm_dir, tmp_path):
-    assert bert.supports(EMBEDDED_DIR)
-    assert bert.supports(minilm_dir)
+    assert supports(EMBEDDED_DIR)
+    assert supports(minilm_dir)
     other = tmp_path / "roberta"
     other.mkdir()
     (other / "config.json").write_text(json.dumps({"model_type": "roberta"}))
     shutil.copy(EMBEDDED_DIR / "tokenizer.json", other / "tokenizer.json")
-    assert not bert.supports(other)
+    assert not supports(other)
 
 
 def test_pair_tokens_and_truncation_equal_transformers(lean_classifier, reference_classifier):
@@ -131,8 +132,9 @@ def test_encoder_states_and_embeddings_equal_transformers(minilm_dir, reference_
     assert batch["input_ids"].shape[1] == MAX_TOKENS
     with torch.inference_mode():
         states = model(**batch).last_hidden_state
-        lean_tok, encoder = bert.Tokenizer(minilm_dir), bert.Encoder(minilm_dir)
-        ids, types, mask = lean_tok.pad(bert.features(lean_tok.encode(texts, MAX_TOKENS)))
+        lean_tok, encoder = Tokenizer(minilm_dir), bert.Encoder(minilm_dir)
+        padded = lean_tok.pad(features(lean_tok.encode(texts, MAX_TOKENS)))
+        ids, types, mask = map(torch.from_numpy, padded)
         assert torch.equal(ids, batch["input_ids"]) and torch.equal(mask, batch["attention_mask"])
         ours = encoder(ids, types, mask)
     real = batch["attention_mask"].bool()
@@ -159,6 +161,6 @@ def test_missing_safetensors_weights_are_an_error(tmp_path):
     directory.mkdir()
     for name in ("config.json", "tokenizer.json", "tokenizer_config.json"):
         shutil.copy(EMBEDDED_DIR / name, directory / name)
-    assert bert.supports(directory)
+    assert supports(directory)
     with pytest.raises(FileNotFoundError, match="model.safetensors"):
         bert.SequenceClassifier(directory)

@@ -75,3 +75,17 @@ def test_read_fills_in_the_language(tmp_path: Path) -> None:
     path.write_text(FOREIGN["de"], encoding="utf-8")
     assert read(str(path)).language == "de"
     assert read(str(SEEDS / "cgtn-2019.txt")).language == "en"
+
+
+def test_plainly_english_text_needs_no_detector_and_a_foreign_one_with_an_english_quote_still_does() -> None:
+    """The marker-word shortcut spares lingua's model load on English articles; a German
+    report quoting an English sentence is still judged by lingua, and is German."""
+    from stance import language
+
+    language._detector.cache_clear()
+    for path in sorted(SEEDS.glob("*.txt")):
+        assert detect(path.read_text(encoding="utf-8")) == ("en", 1.0)
+    assert language._detector.cache_info().currsize == 0
+    quoting = FOREIGN["de"] + ' Der Minister zitierte: "We have said that this would be the end of it."'
+    assert detect(quoting)[0] == "de"
+    assert language._detector.cache_info().currsize == 1

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -60,9 +61,9 @@ def warm(threads: int, driver: int | None = None) -> None:
     for name in THREAD_VARIABLES:
         os.environ[name] = str(threads)
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false" if threads == 1 else "true")
-    import torch
-
-    torch.set_num_threads(threads)
+    # torch reads the variables when it loads; one already loaded is told (ONNX paths never load it).
+    if "torch" in sys.modules:
+        sys.modules["torch"].set_num_threads(threads)
     from stance import alignment, nli, sentences
 
     nli.load()
