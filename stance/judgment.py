@@ -273,6 +273,13 @@ class Aggregator:
             intercept=np.array(data["intercept"], dtype=np.float64),
         )
 
+    @property
+    def uses_paragraphs(self) -> bool:
+        """Whether any paragraph feature carries weight: if not, the paragraph pass (as
+        costly as scoring the sentences) is skipped."""
+        columns = [k for k, name in enumerate(FEATURES) if name.startswith("para_")]
+        return bool(np.any(self.coef[:, columns] != 0))
+
     def probabilities(self, x: np.ndarray) -> dict[str, float]:
         z = self.coef @ ((x - self.mean) / self.scale) + self.intercept
         p = np.exp(z - z.max())
@@ -306,10 +313,14 @@ def judge_views(
 def judge_all(
     nli: NLIModel, article: ParsedArticle, mentions_by_party: dict[str, Sequence[Mention]]
 ) -> dict[str, Judgment]:
-    """How ``article`` treats each party, from its scored mentions and one batched model
-    call over its paragraphs; parties without mentions here are left out."""
+    """How ``article`` treats each party, from its scored mentions and, when the shipped
+    aggregator weighs them, one batched model call over its paragraphs; parties without
+    mentions here are left out."""
     present = {party: ms for party, ms in mentions_by_party.items() if any(m.article == article.label for m in ms)}
-    paragraphs = paragraph_views(nli, article, present)
+    if aggregator().uses_paragraphs:
+        paragraphs = paragraph_views(nli, article, present)
+    else:
+        paragraphs = {party: [] for party in present}
     n_sentences = sum(s.dropped is None for s in article.sentences)
     return {
         party: judge_views(sentence_views(article, ms), paragraphs[party], n_sentences) for party, ms in present.items()

@@ -10,11 +10,12 @@ MARK = ("«", "»")
 
 
 def _mentions(article, name: str) -> list[Mention]:
+    probs = {"negative": 0.1, "neutral": 0.2, "positive": 0.7}
     out = []
     for sid, sent in enumerate(article.sentences):
         start = sent.text.find(name)
         while start >= 0:
-            out.append(Mention(article.label, sid, start, start + len(name), name, "name", "own", None, {}, 0.0))
+            out.append(Mention(article.label, sid, start, start + len(name), name, "name", "own", None, probs, 0.6))
             start = sent.text.find(name, start + 1)
     return out
 
@@ -54,3 +55,21 @@ def test_paragraph_views_score_each_party_apart(nli) -> None:
     )
     (lopez,), (baker,) = views["Maria Lopez"], views["Tom Baker"]
     assert lopez.lead and lopez.score > baker.score
+
+
+def test_the_paragraph_pass_runs_only_when_the_aggregator_weighs_it(nli) -> None:
+    from stance.judgment import aggregator, judge_all
+    from stance.nli import NLIModel
+
+    calls = []
+
+    class Counting(NLIModel):
+        def logits(self, premises, hypotheses, batch_size=64):
+            calls.append(len(premises))
+            return super().logits(premises, hypotheses, batch_size)
+
+    article = parse("Volunteers praised Maria Lopez for her brave and generous rescue work.", "a")
+    counting = Counting(nli.name, nli.backend, nli.config, nli.compute_path)
+    judged = judge_all(counting, article, {"Maria Lopez": _mentions(article, "Maria Lopez")})
+    assert set(judged) == {"Maria Lopez"}
+    assert len(calls) == (1 if aggregator().uses_paragraphs else 0)
