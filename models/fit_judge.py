@@ -50,9 +50,7 @@ BASIL_CLASS = {"neg": "negative", "neu": "neutral", "pos": "positive"}
 def cached_nli(cache_dir: Path) -> tuple[NLIModel, callable]:
     """The embedded model with its raw logits memoised on disk, keyed by (premise, hypothesis)."""
     nli = load()
-    # keyed by the weights too: a retrained model must not read its predecessor's outputs
-    weights = hashlib.sha1((EMBEDDED_DIR / "model.safetensors").read_bytes()).hexdigest()[:12]
-    path = cache_dir / f"nli-{weights}.json"
+    path = cache_dir / "nli.json"
     memo: dict[str, list[float]] = json.loads(path.read_text()) if path.exists() else {}
     raw = nli.logits
 
@@ -404,6 +402,8 @@ def main() -> None:
     parser.add_argument("--choose", help="variant to ship instead of the best cross-validated one")
     parser.add_argument("--stages", default=",".join(STAGES), help="collection stages to use, comma-separated")
     args = parser.parse_args()
+    # one folder per model weights: a retrained model must not read its predecessor's outputs
+    args.cache = args.cache / hashlib.sha1((EMBEDDED_DIR / "model.safetensors").read_bytes()).hexdigest()[:12]
     args.cache.mkdir(parents=True, exist_ok=True)
     cases = collect(args.data, args.cache, tuple(args.stages.split(",")))
     print(f"{len(cases)} cases", file=sys.stderr)
