@@ -9,26 +9,17 @@ is ever built by joining strings of article text.
 
 from __future__ import annotations
 
-import os
-import tempfile
 import webbrowser
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
-
+from stance.render.pages import environment, write_atomic
 from stance.result import AlignedPair, Comparison, Mention, Party, Summary
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
-_ENV = Environment(
-    loader=FileSystemLoader(TEMPLATES),
-    autoescape=True,
-    undefined=StrictUndefined,
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
+_ENV = environment(TEMPLATES)
 
 #: Colour classes of a signed score with their (exclusive) upper bounds; above the last
 #: is ``pos2``. A class is a reading aid; the exact score is in every mention's tooltip.
@@ -79,17 +70,7 @@ def _source_name(path: str) -> str:
 def write(result: Comparison, path: Path) -> None:
     """Write the report to ``path`` (UTF-8) atomically: a temporary file in the same folder,
     then a rename, so an interrupted run never leaves half a report or a destroyed file."""
-    path = Path(path)
-    page = render(result)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(page)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomic(path, render(result))
 
 
 def open_in_browser(path: Path) -> bool:

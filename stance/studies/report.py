@@ -10,25 +10,18 @@ only lays them out.
 
 from __future__ import annotations
 
-import os
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
 import pyarrow as pa
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from stance.render.html import TONES
+from stance.render.pages import environment, write_atomic
 from stance.studies.tables import MIN_EVENTS
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-_ENV = Environment(
-    loader=FileSystemLoader(TEMPLATES),
-    autoescape=True,
-    undefined=StrictUndefined,
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
+_ENV = environment(TEMPLATES)
 
 
 def _signed(x: float) -> str:
@@ -155,9 +148,7 @@ def render(tables: dict[str, pa.Table], events: list[EventLink], model: str | No
 def write(out: Path, tables: dict[str, pa.Table], events: list[EventLink], model: str | None) -> Path:
     """Write ``out/report.html`` through a temporary file and a rename."""
     path = Path(out) / "report.html"
-    tmp = path.with_name(f".report.html.{os.getpid()}.tmp")
-    tmp.write_text(render(tables, events, model), encoding="utf-8")
-    os.replace(tmp, path)
+    write_atomic(path, render(tables, events, model))
     return path
 
 
