@@ -18,7 +18,9 @@ threshold was measured on its vectors, which must not move with the CPU.
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
+import warnings
 from pathlib import Path
 
 import torch
@@ -131,10 +133,20 @@ def main() -> None:
     )
     args = parser.parse_args()
     out = args.out or args.model / ONNX_DIR
-    if args.only != "embedder":
-        export(args.model, out)
-    if args.only != "nli":
-        export_embedder(out)
+    print(f"building ONNX graphs in {out} (under a minute)", flush=True)
+    with warnings.catch_warnings():
+        # torch's tracer warns about its legacy exporter and about Python floats it keeps as
+        # constants (the attention scale is one); neither changes the graph, both alarm users
+        warnings.simplefilter("ignore", DeprecationWarning)
+        warnings.simplefilter("ignore", torch.jit.TracerWarning)
+        logging.disable(logging.WARNING)  # onnxruntime's quantiser suggests a pre-processing step it does not need
+        try:
+            if args.only != "embedder":
+                export(args.model, out)
+            if args.only != "nli":
+                export_embedder(out)
+        finally:
+            logging.disable(logging.NOTSET)
 
 
 if __name__ == "__main__":

@@ -65,7 +65,9 @@ def render(result: Comparison, details: bool = False, console: Console | None = 
         "Stance is the model's signed score (−1 negative … +1 positive) averaged over the sentences "
         "mentioning a party, with a 95% bootstrap interval; a verdict is given only when the "
         "interval of the difference excludes 0 and each side has at least two sentences. "
-        "'judged' is the article-level reading of the party.",
+        "'judged' is the article-level reading of the party, with its probability: it weighs the "
+        "whole article, and strongly worded sentences about events often leave an article "
+        "judged neutral (see the README, How far to trust it).",
         style="dim",
         markup=False,
     )
