@@ -95,6 +95,7 @@ def analyse(
         parties=sorted(result_parties, key=rank_key),
         alignment=aligned,
         model=shown_path(nli.name),
+        compute_path=nli.compute_path,
     )
 
 

@@ -190,6 +190,9 @@ class Comparison:
     parties: list[Party]
     alignment: Alignment
     model: str
+    #: How the model computed (:data:`stance.compute.PATHS`: ``bf16``, ``onnx-int8`` …):
+    #: scores differ slightly between paths, so a report says which one made them.
+    compute_path: str = ""
     schema_version: str = SCHEMA_VERSION
 
     @property

@@ -97,6 +97,9 @@ def test_cli_json_follows_the_documented_schema(seeds):
     assert out.exit_code == 0, out.stderr
     data = json.loads(out.stdout)
     assert data["schema_version"] == "2.0"
+    from stance.compute import PATHS
+
+    assert data["compute_path"] in PATHS
     assert [a["label"] for a in data["articles"]] == [A, B]
     assert {"id", "text", "dropped"} <= set(data["articles"][0]["sentences"][0])
     party = data["parties"][0]

@@ -52,7 +52,8 @@ def render(result: Comparison, details: bool = False, console: Console | None = 
         if i:
             title.append(" vs ")
         title.append(label, style="bold")
-    title.append(f"  (model: {result.model})")
+    path = f", {result.compute_path}" if result.compute_path else ""
+    title.append(f"  (model: {result.model}{path})")
     con.print(title)
     for art in result.articles:
         dropped = [s for s in art.sentences if s.dropped]
