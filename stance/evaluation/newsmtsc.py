@@ -6,12 +6,12 @@ positive sentiment of the sentence toward that target mention.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from stance.errors import StanceError
+from stance.evaluation.jsonlines import read_rows
 from stance.evaluation.metrics import ClassReport, classification_report
 from stance.nli import STANCE_LABELS, NLIModel
 from stance.scoring import Target, score
@@ -31,15 +31,8 @@ def load(path: str | Path) -> list[LabelledTarget]:
     Every line is checked as JSON first, so a bad file gets one line naming the first bad
     line instead of ``datasets``' multi-line error.
     """
-    from stance.inputs.text import read_text
-
     file = Path(path)
-    for number, line in enumerate(read_text(file).splitlines(), 1):
-        try:
-            if line.strip():
-                json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise StanceError(f"{file}: not NewsMTSC JSON lines (line {number}: {exc.msg})") from exc
+    read_rows(file, "NewsMTSC")
     import datasets
 
     datasets.disable_progress_bars()

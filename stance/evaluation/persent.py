@@ -15,13 +15,13 @@ product reads ordinary text and is not tuned for the stripped form.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from stance.errors import StanceError
+from stance.evaluation.jsonlines import read_rows
 from stance.evaluation.metrics import ClassReport, classification_report
 from stance.nli import STANCE_LABELS
 
@@ -85,18 +85,8 @@ def restore_commas(text: str) -> str:
 
 def load(path: str | Path) -> list[PersentDoc]:
     """Read a PerSenT JSON-lines file, refusing anything that is not one (one clear line)."""
-    from stance.inputs.text import read_text
-
     file = Path(path)
-    docs = []
-    for number, line in enumerate(read_text(file).splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise StanceError(f"{file}: not PerSenT JSON lines (line {number}: {exc.msg})") from exc
-        docs.append(_doc(row, file, number))
+    docs = [_doc(row, file, number) for number, row in read_rows(file, "PerSenT")]
     if not docs:
         raise StanceError(f"{file}: no PerSenT documents")
     return docs
