@@ -152,9 +152,7 @@ def paths(repeats: int = 3) -> None:
     head = f"  {'path':<20} {'pairs':>5} {'targets/s':>9} {'×fp32':>6} {'×pipeline':>9} {'macro-F1':>8}"
     print(head + f" {'same as fp32':>12}")
     for name in runs:
-        per = (
-            3 if name in ("zero-shot pipeline", "fp32, 3 templates") or models.get(name, fp32).stance_ids is None else 1
-        )
+        per = 1 if name in models and models[name].stance_ids is not None else 3  # model inputs per target
         rate = n / best[name]
         f1 = classification_report(gold, labels[name], STANCE_LABELS).f1_macro
         same = sum(a == b for a, b in zip(labels[name], labels["fp32"], strict=True)) / n

@@ -7,10 +7,10 @@ passing mention. So the judgment is a small learned aggregator: a multinomial lo
 regression over a handful of summaries of the party's sentences (class-probability means
 and extremes, shares of strongly negative / positive sentences, the headline and lead,
 the outlet's own voice apart from relayed speech, sentences where the party is the
-grammatical subject, i.e. holds rather than receives the sentiment, salience) and of its
-paragraphs: each paragraph that mentions the party is scored whole, with every mention
-marked, because the embedded model learned from paragraphs labelled with the writer's
-attitude (PerSenT) what a single sentence cannot show. It was fitted
+grammatical subject, i.e. holds rather than receives the sentiment, salience) and, when
+the fitted aggregator weighs them, of its paragraphs, each scored whole with every mention
+marked (the shipped one does not: that extra pass bought nothing measurable, see
+``models/README.md``). It was fitted
 by ``models/fit_judge.py`` (``make judge``) on human article-level labels and ships as the
 versioned ``judge.json`` beside the NLI model; only numpy reads it (no pickle, no
 scikit-learn at run time). Every feature is traceable to sentences, and the evidence is the

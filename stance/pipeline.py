@@ -69,9 +69,8 @@ def analyse(
         nli = load(model)
         mentions = score_mentions(nli, articles, found)
     with clock("judgment"):
-        per_article = [
-            judgment.judge_all(nli, a, {p.name: ms for p, ms in zip(found, mentions, strict=True)}) for a in articles
-        ]
+        by_party = {p.name: ms for p, ms in zip(found, mentions, strict=True)}
+        per_article = [judgment.judge_all(nli, a, by_party) for a in articles]
         judgments = [
             {a.label: js[p.name] for a, js in zip(articles, per_article, strict=True) if p.name in js} for p in found
         ]
