@@ -150,7 +150,7 @@ def _collect_stage(nli, checkpoint, data: Path, stage: str, cases: list[dict]) -
         if stage.endswith("-para"):
             for k, (para, gold) in enumerate(zip(doc.paragraphs, doc.paragraph_labels, strict=True)):
                 if gold is not None and para.strip():
-                    views, n = _views(nli, persent.restore_commas(para), "p", [doc.target])
+                    views, n = _views(nli, persent.restore_text(para, doc.target), "p", [doc.target])
                     cases.append(_case(stage, f"{doc.id}/{k}", gold, views[doc.target], n))
         else:
             views, n = _views(nli, doc.text, "doc", [doc.target])

@@ -235,7 +235,7 @@ def _paragraph_examples(docs, marker) -> list[tuple[str, str, int]]:
         names = sorted({doc.target, words[0], words[-1]} - {""}, key=len, reverse=True)
         pattern = re.compile(r"\b(?:" + "|".join(re.escape(n) for n in names if len(n) > 2) + r")\b")
         for text, gold in zip(doc.paragraphs, doc.paragraph_labels, strict=True):
-            text = persent.restore_commas(text).strip()
+            text = persent.restore_text(text, doc.target)
             if gold is None or not pattern.search(text):
                 continue
             if marker is not None:

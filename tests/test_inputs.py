@@ -288,3 +288,18 @@ def test_read_loads_no_model_library() -> None:
     root = Path(__file__).resolve().parent.parent
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=root, check=True)
     assert done.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("codec", ["latin-1", "cp1252"])
+def test_utf8_decoded_the_wrong_way_is_repaired(tmp_path: Path, codec: str) -> None:
+    published = "The minister’s plan – welcomed by all – passed in Zürich.\n\nIt was the party’s second try."
+    path = tmp_path / "garbled.txt"
+    path.write_text(published.encode("utf-8").decode(codec), encoding="utf-8")
+    assert read(str(path)).text.strip() == published
+
+
+def test_text_decoded_right_is_left_as_it_is(tmp_path: Path) -> None:
+    published = "Ça va: “quoted” — Señor Müller’s café, 3 €, déjà vu."
+    path = tmp_path / "fine.txt"
+    path.write_text(published, encoding="utf-8")
+    assert read(str(path)).text.strip() == published

@@ -1,4 +1,4 @@
-"""PerSenT evaluation: loading and refusing files, comma restoration, and the article-level
+"""PerSenT evaluation: loading and refusing files, repairing the released text, and the article-level
 judgment's macro-F1 on a fixed sample through the real pipeline."""
 
 from __future__ import annotations
@@ -32,12 +32,25 @@ def test_sample_loads_with_labels() -> None:
     assert all(len(d.paragraph_labels) == len(d.paragraphs) for d in docs)
 
 
-def test_restore_commas_undoes_the_stripping() -> None:
+def test_restore_text_undoes_the_stripping() -> None:
     assert (
-        persent.restore_commas("In 2006  Ann Lee paid $1 500  then left.") == "In 2006, Ann Lee paid $1,500, then left."
+        persent.restore_text("In 2006  Ann Lee paid $1 500  then left.", "Bo Ray")
+        == "In 2006, Ann Lee paid $1,500, then left."
     )
-    assert persent.restore_commas('"I agree " Lee said.') == '"I agree," Lee said.'
-    assert persent.restore_commas("One sentence. Another.") == "One sentence. Another."
+    assert persent.restore_text('"I agree " Lee said.', "Bo Ray") == '"I agree," Lee said.'
+    assert persent.restore_text("One sentence.  Another.", "Bo Ray") == "One sentence. Another."
+
+
+def test_restore_text_tells_padded_mentions_from_commas() -> None:
+    # the release pads the target's mentions (pronouns too) with a space on each side
+    assert persent.restore_text("Later  Lee  sold  his  shares.", "Ann Lee") == "Later Lee sold his shares."
+    assert persent.restore_text("Ann Lee   the founder  left.", "Ann Lee") == "Ann Lee, the founder, left."
+    assert persent.restore_text("from  Lee ’ old mark", "Ann Lee") == "from Lee' old mark"
+
+
+def test_restore_text_repairs_utf8_read_as_latin1() -> None:
+    garbled = "Lee’s firm".encode().decode("latin-1")
+    assert persent.restore_text(garbled, "Ann Lee") == "Lee's firm"
 
 
 @pytest.mark.parametrize(

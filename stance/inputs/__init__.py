@@ -8,6 +8,7 @@ nothing here imports torch or spaCy, so a caller can check every input before lo
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -41,19 +42,41 @@ def read(source: str) -> Document:
 
 
 def finish(doc: Document) -> Document:
-    """Make every field safe to print, enforce the length limit, and fill in the language."""
+    """Make every field safe to print, enforce the length limit, and fill in the language.
+
+    Text that was UTF-8 once decoded as Latin-1 or Windows-1252 ("itâ€™s", common in
+    scraped pages and corpora) is repaired first (:func:`_repair_encoding`).
+    """
     from stance.language import detect
 
     safe = replace(
         doc,
-        text=visible_controls(doc.text),
+        text=visible_controls(_repair_encoding(doc.text)),
         label=visible_controls(doc.label),
-        title=doc.title and visible_controls(doc.title),
+        title=doc.title and visible_controls(_repair_encoding(doc.title)),
         date=doc.date and visible_controls(doc.date),
         site=doc.site and visible_controls(doc.site),
     )
     check_length(safe.text, _where(doc))
     return replace(safe, language=detect(safe.text)[0])
+
+
+#: A UTF-8 lead byte read as a Latin-1 or Windows-1252 character, then a continuation byte
+#: read the same way: the mark of mis-decoded text, rare in text decoded right.
+_MOJIBAKE = re.compile(
+    "[\u00c2-\u00f4][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013-\u203a\u20ac\u2122]"
+)
+
+
+def _repair_encoding(text: str) -> str:
+    """``text`` with mis-decoded UTF-8 repaired by ftfy, which changes nothing else (quotes
+    and dashes stay as published). ftfy is imported only when the text shows the mark, so
+    ordinary input does not pay its import time."""
+    if not _MOJIBAKE.search(text):
+        return text
+    from ftfy import fix_encoding
+
+    return fix_encoding(text)
 
 
 def _where(doc: Document) -> str:

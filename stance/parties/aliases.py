@@ -85,12 +85,13 @@ def _same_surname(finder: Finder, key: str) -> list[str]:
     for "Chuck Grassley"): the one party sharing its surname; among several, the one that
     also shares its first name or a nickname of it, else the one the surname alone
     names ("President Obama" beside "Sasha and Malia Obama"); none when that still
-    leaves a choice. Only names found in the text count, not other given names
+    leaves a choice. A surname given alone joins the one party whose name ends in it. Only names found in the text count, not other given names
     ("Republican lawmakers" is not "Democratic lawmakers")."""
     words = key.split()
-    if len(words) < 2:
-        return []
     same = [k for k in finder.groups if k.split()[-1] == words[-1] and finder.groups[k].labels]
+    if len(words) < 2:  # a surname alone: the one party whose name ends in it
+        roots = {finder.find(k) for k in same}
+        return [roots.pop()] if len(roots) == 1 else []
     roots = {finder.find(k) for k in same}
     if len(roots) > 1:
         roots = {finder.find(k) for k in same if k.split()[0] == words[0] or same_person_by_nickname(k, key)}

@@ -15,7 +15,7 @@ import unicodedata
 from nicknames import NickNamer
 from spacy.tokens import Doc, Span
 
-from stance.parties.titles import TITLE_PREFIX, TITLE_SUFFIX
+from stance.parties.titles import TITLE_PREFIX
 
 MIDDLE_INITIAL = re.compile(r"(?<=\w) \w\. (?=\w)")
 #: Arabic and other name particles glued with a hyphen: "al-Sarraj" is also "Sarraj".
@@ -32,7 +32,7 @@ ACRONYM = re.compile(r"[A-Z]{2,6}|(?:[A-Z]\.){2,6}")
 def name_span(ent: Span) -> Span | None:
     """The name inside an entity: cut at a possessive, drop "the" or punctuation before it, trailing lower-case
     words the tagger took with it (a function word as in "Coca-Cola and", a time word as in
-    "<name> today": names end in a capitalised word), punctuation and titles around it, and run on to the
+    "<name> today": names end in a capitalised word), punctuation and a title before it, and run on to the
     end of a hyphenated name the tagger cut short ("Chick" of "Chick-fil-A"; not "Haftar"
     of "Haftar-led")."""
     doc = ent.doc
@@ -54,15 +54,6 @@ def name_span(ent: Span) -> Span | None:
         cut = doc[start].idx + prefix.end()
         while start < end and doc[start].idx < cut:
             start += 1
-    if start < end:
-        suffix = TITLE_SUFFIX.search(doc[start:end].text)
-        if suffix:
-            cut = doc[start].idx + suffix.start()
-            new_end = end
-            while new_end > start and doc[new_end - 1].idx >= cut:
-                new_end -= 1
-            if new_end > start and doc[new_end - 1].lower_ not in FUNCTION_WORDS:
-                end = new_end
     if start >= end or not any(ch.isupper() for ch in doc[start:end].text):
         return None
     return doc[start:end]

@@ -111,7 +111,6 @@ TITLES = (
 _TITLE = "|".join(re.escape(title) for title in sorted(TITLES, key=len, reverse=True))
 TITLE_ANYWHERE = re.compile(rf"(?<![\w-])(?:{_TITLE})(?![\w-])")
 TITLE_PREFIX = re.compile(rf"^(?:(?:{_TITLE})\s+)+")
-TITLE_SUFFIX = re.compile(rf"(?:\s+(?:{_TITLE}))+$")
 #: Titles ending right before a name: "President " in "... President Donald Trump", also chained
 #: with "of the" ("Special Representative of the Secretary-General ").
 TITLE_BEFORE = re.compile(rf"(?<![\w-])((?:{_TITLE})(?:\s+(?:of\s+(?:the\s+)?)?(?:{_TITLE}))*)\s+$")
