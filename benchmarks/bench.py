@@ -264,7 +264,6 @@ def study(repeats: int = int(os.environ.get("BENCH_REPEATS") or 2)) -> None:
 
     texts = study_articles()
     sentences.nlp()
-    alignment.load_model()
     words = sum(len(t.split()) for t in texts) / len(texts)
     print(
         f"\nStudy throughput: {len(texts)} BASIL articles ({STUDY_EVENTS} events, mean {words:.0f} words), "
@@ -278,8 +277,10 @@ def study(repeats: int = int(os.environ.get("BENCH_REPEATS") or 2)) -> None:
     if compute.native_bf16():
         models["bf16"] = _with_path("bf16")
     best: dict[str, dict[str, float]] = {}
+    embedder: dict[str, str] = {}
     for _ in range(repeats):
         for name, model in models.items():
+            embedder[name] = _embedder_on(model.compute_path)
             stages = dict.fromkeys(("parse", "parties", "stance", "judgment", "alignment", "framing"), 0.0)
             for i, text in enumerate(texts):
                 t0 = time.perf_counter()
@@ -304,7 +305,21 @@ def study(repeats: int = int(os.environ.get("BENCH_REPEATS") or 2)) -> None:
         print(
             f"  {name:<10} {60 * len(texts) / total:6.1f} articles/min; s/article: "
             + "  ".join(f"{k} {v / len(texts):.3f}" for k, v in stages.items())
+            + f"  (embedder: {embedder[name]})"
         )
+
+
+def _embedder_on(path: str) -> str:
+    """Load the sentence embedder a process forced to ``path`` runs (alignment follows the
+    NLI model's path, see :func:`stance.compute.embedder_graph`), untimed; its class name."""
+    from stance import alignment
+
+    os.environ["STANCE_BACKEND"] = path
+    try:
+        alignment.load_model.cache_clear()
+        return type(alignment.load_model()[1]).__name__
+    finally:
+        os.environ.pop("STANCE_BACKEND", None)
 
 
 def scaling() -> None:

@@ -89,18 +89,19 @@ def requested() -> str:
 def embedder_graph() -> Path | None:
     """The sentence embedder's ONNX graph when alignment is to run on it, else ``None``.
 
-    That is where the embedded NLI model runs on ONNX Runtime (forced, or ``auto`` on a CPU
-    without native bf16) and ``make onnx`` has built the graph; its vectors equal torch's,
-    so a missing graph only means alignment runs on torch instead.
+    Alignment follows the path :func:`choose` gives the embedded NLI model, so both run on
+    ONNX Runtime or both on torch (a built embedder graph beside missing NLI graphs once
+    put alignment on ONNX and the NLI model on torch). A missing embedder graph only means
+    alignment runs on torch: its vectors equal the graph's. The graph stays fp32 on every
+    path: an int8 one moved 18% of BASIL's aligned pairs (``benchmarks/embedder_int8.py``).
     """
-    wanted = requested()
-    if not (wanted.startswith("onnx") or (wanted == AUTO and not native_bf16())):
-        return None
     from stance.nli import EMBEDDED_DIR
     from stance.onnx_runtime import EMBEDDER_FILE, ONNX_DIR
 
+    if not choose(True, EMBEDDED_DIR).startswith("onnx"):
+        return None
     graph = EMBEDDED_DIR / ONNX_DIR / EMBEDDER_FILE
-    return graph if graph.is_file() and find_spec("onnxruntime") is not None else None
+    return graph if graph.is_file() else None
 
 
 def choose(lean: bool, model_dir: Path | None) -> str:

@@ -27,7 +27,8 @@ ONNX_DIR = "onnx"
 FP32_FILE = "model.onnx"
 INT8_FILE = "model.int8.onnx"
 #: The sentence embedder (all-MiniLM-L6-v2, mean pooling and normalisation included), fp32:
-#: alignment's similarities must not move with the CPU.
+#: alignment's similarities must not move with the CPU (int8 moved 18% of BASIL's aligned
+#: pairs; ``benchmarks/embedder_int8.py``).
 EMBEDDER_FILE = "embedder.onnx"
 
 

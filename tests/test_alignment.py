@@ -7,8 +7,20 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import FIXTURES
 
-from stance.alignment import MAX_TOKENS, THRESHOLD, align, align_many, embed, match, match_embeddings
+from stance.alignment import (
+    MAX_TOKENS,
+    PADDING,
+    THRESHOLD,
+    align,
+    align_many,
+    batches,
+    embed,
+    match,
+    match_embeddings,
+)
+from stance.evaluation import basil
 from stance.nli import EMBEDDED_DIR
 from stance.onnx_runtime import EMBEDDER_FILE, ONNX_DIR
 
@@ -77,6 +89,30 @@ def test_seed_articles_share_the_report_of_haftars_offensive() -> None:
     assert len(only_b) + len({j for _, j, _ in pairs}) == len(b)
     # Most of each article is not reported by the other: they are a year apart.
     assert len(only_a) > len(a) / 2 and len(only_b) > len(b) / 2
+
+
+def test_batches_cover_every_sentence_once_and_bound_the_padding() -> None:
+    lengths = [31, 7, 120, 29, 30, 64, 8, 33, 31, 95, 12, 30] * 9
+    groups = batches(lengths, size=16)
+    assert sorted(i for g in groups for i in g) == list(range(len(lengths)))
+    assert max(map(len, groups)) == 16
+    for g in groups:
+        width, real = max(lengths[i] for i in g), sum(lengths[i] for i in g)
+        assert width * len(g) <= (1 + PADDING) * real or len(g) == 1
+
+
+def test_a_sentence_gets_the_same_vector_and_matches_whatever_its_batch() -> None:
+    """Batches are cut by length, so a sentence's neighbours in its forward pass depend on
+    the rest of the article: on a real BASIL event, each sentence embedded alone (no
+    padding, no neighbours) must get the same vector and the same alignment."""
+    a, b = ([s for p in art.paragraphs for s in p] for art in basil.load(FIXTURES / "basil", events=1)[:2])
+    alone = [np.vstack([embed([t]) for t in texts]) for texts in (a, b)]
+    batched = [embed(texts) for texts in (a, b)]
+    assert max(np.abs(x - y).max() for x, y in zip(alone, batched, strict=True)) <= 1e-5
+    pairs, only_a, only_b = match_embeddings(*batched)
+    pairs_alone, only_a_alone, only_b_alone = match_embeddings(*alone)
+    assert [p[:2] for p in pairs] == [p[:2] for p in pairs_alone] and pairs, "the pair must share facts"
+    assert (only_a, only_b) == (only_a_alone, only_b_alone)
 
 
 def test_blocked_matching_equals_the_full_matrix_and_never_builds_it() -> None:

@@ -203,3 +203,24 @@ def test_a_model_transformers_cannot_read_is_one_full_line(tmp_path):
     message = str(info.value)
     assert message.startswith("cannot load model") and "\n" not in message
     assert not message.rstrip().endswith(":")
+
+
+@pytest.mark.skipif(not (EMBEDDED_DIR / "onnx" / EMBEDDER_FILE).is_file(), reason="needs `make onnx`")
+def test_alignment_runs_on_onnx_only_where_the_nli_model_does(monkeypatch, tmp_path):
+    """One decision for both models: the embedder's graph alone does not move alignment to
+    ONNX Runtime while the NLI model, its graphs missing, runs on torch."""
+    directory = _copy_model(tmp_path)
+    (directory / "onnx").mkdir()
+    for name in (EMBEDDER_FILE, f"{EMBEDDER_FILE}.data"):
+        (directory / "onnx" / name).symlink_to(EMBEDDED_DIR / "onnx" / name)
+    monkeypatch.setattr("stance.nli.EMBEDDED_DIR", directory)
+    monkeypatch.setattr(compute, "native_bf16", lambda: False)
+    monkeypatch.delenv(compute.ENV, raising=False)
+    assert (compute.choose(True, directory), compute.embedder_graph()) == ("fp32", None)
+    (directory / "onnx" / "model.int8.onnx").symlink_to(graph_path(EMBEDDED_DIR, int8=True))
+    assert (compute.choose(True, directory), compute.embedder_graph()) == (
+        "onnx-int8",
+        directory / "onnx" / EMBEDDER_FILE,
+    )
+    monkeypatch.setenv(compute.ENV, "fp32")
+    assert compute.embedder_graph() is None
