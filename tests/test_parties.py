@@ -308,3 +308,22 @@ def test_a_name_does_not_end_in_the_conjunction_the_tagger_took_with_it() -> Non
     assert {p.name: texts(p) for p in parties} == {"Coca-Cola": ["Coca-Cola", "Coca-Cola"], "Wal-Mart": ["Wal-Mart"]}
     _, parties = single("Juventus won Serie A again. Serie A officials agreed.")
     assert texts(party(parties, "Serie A")) == ["Serie A", "Serie A"]
+
+
+def test_a_title_word_after_a_name_is_part_of_it() -> None:
+    # a word that is a title before a name is a surname or part of a brand after one
+    text = (
+        "Angus Major opened a bakery in Leeds on Monday. Critics said Angus Major had copied a rival. "
+        "Major said the recipes were his own."
+    )
+    _, found = single(text, PartySpec.parse("Angus Major"), only_given=True)
+    assert [p.name for p in found] == ["Angus Major"]
+    assert len(found[0].mentions) == 3
+
+
+def test_a_surname_given_alone_joins_the_person_it_ends() -> None:
+    # the text writes the full name only: the surname the user gives still finds the person
+    text = "Theo Wilson went undercover for a year. Friends of Theo Wilson said the work changed him."
+    _, found = single(text, PartySpec.parse("Wilson"), only_given=True)
+    assert len(found) == 1 and "Theo Wilson" in [found[0].name, *found[0].aliases]
+    assert texts(found[0], "name") == ["Theo Wilson", "Theo Wilson"]
