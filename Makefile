@@ -44,9 +44,9 @@ $(EMBEDDER_ONNX): models/export_onnx.py $(STAMP)
 
 # Refit the article-level aggregator (judge.json) on held-out PerSenT dev and BASIL; NLI
 # outputs are cached under /tmp/judge, so a re-run after the first takes minutes, not hours.
-# The shipped variant reads sentences only (models/README.md says why); JUDGE_VARIANT=
-# (empty) lets the cross-validation rule pick.
-JUDGE_VARIANT ?= sentences+basil C=0.1 tuned
+# The cross-validation rule picks the variant (models/README.md); JUDGE_VARIANT="<name>"
+# ships another one instead.
+JUDGE_VARIANT ?=
 judge: install
 	$(BIN)/python models/fit_judge.py --data $(DATA) --out models/stance-minilm/judge.json $(if $(JUDGE_VARIANT),--choose "$(JUDGE_VARIANT)")
 
