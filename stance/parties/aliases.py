@@ -85,8 +85,9 @@ def _same_surname(finder: Finder, key: str) -> list[str]:
     for "Chuck Grassley"): the one party sharing its surname; among several, the one that
     also shares its first name or a nickname of it, else the one the surname alone
     names ("President Obama" beside "Sasha and Malia Obama"); none when that still
-    leaves a choice. A surname given alone joins the one party whose name ends in it. Only names found in the text count, not other given names
-    ("Republican lawmakers" is not "Democratic lawmakers")."""
+    leaves a choice. A surname given alone joins the one party whose name ends in it.
+    Only names found in the text count, not other given names ("Republican lawmakers" is
+    not "Democratic lawmakers")."""
     words = key.split()
     same = [k for k in finder.groups if k.split()[-1] == words[-1] and finder.groups[k].labels]
     if len(words) < 2:  # a surname alone: the one party whose name ends in it
