@@ -148,9 +148,9 @@ def _collect_stage(nli, checkpoint, data: Path, stage: str, cases: list[dict]) -
         if doc.id in seen:
             continue
         if stage.endswith("-para"):
-            for k, (para, gold) in enumerate(zip(doc.paragraphs, doc.paragraph_labels, strict=True)):
+            for k, (para, gold) in enumerate(zip(doc.published, doc.paragraph_labels, strict=True)):
                 if gold is not None and para.strip():
-                    views, n = _views(nli, persent.restore_text(para, doc.target), "p", [doc.target])
+                    views, n = _views(nli, para, "p", [doc.target])
                     cases.append(_case(stage, f"{doc.id}/{k}", gold, views[doc.target], n))
         else:
             views, n = _views(nli, doc.text, "doc", [doc.target])

@@ -10,8 +10,9 @@ alone against the paragraph labels.
 The released text has its commas stripped ("In 2006  Benjamin Koellmann bought …", "$1 500"),
 the target's mentions padded with spaces and its non-ASCII characters garbled. A parser and
 the model read such text worse than news as it is published, so :func:`restore_text` puts it
-back before the pipeline (or training, ``models/train.py``) sees it. This lives here, in evaluation, on purpose: the
-product reads ordinary text and is not tuned for the stripped form.
+back before the pipeline sees it. This lives here, in evaluation, on purpose: the product
+reads ordinary text and is not tuned for the released form. (``models/train.py`` keeps the
+cruder repair the shipped model was trained on; see there.)
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass
+from functools import cached_property
 from pathlib import Path
 
 import ftfy
@@ -41,10 +43,15 @@ class PersentDoc:
     #: Per paragraph, its gold label or None where the annotators gave none.
     paragraph_labels: list[str | None]
 
+    @cached_property
+    def published(self) -> list[str]:
+        """The paragraphs as published (:func:`restore_text`), repaired once per document."""
+        return [restore_text(p, self.target) for p in self.paragraphs]
+
     @property
     def text(self) -> str:
-        """Headline and body as a user would paste them, commas restored."""
-        return "\n\n".join(restore_text(p, self.target) for p in [self.title, *self.paragraphs] if p.strip())
+        """Headline and body as a user would paste them, repaired as published."""
+        return "\n\n".join(p for p in [restore_text(self.title, self.target), *self.published] if p.strip())
 
 
 @dataclass(frozen=True)
@@ -175,9 +182,9 @@ def evaluate(
     """
     doc_jobs = [(d.text, d.target) for d in docs]
     para_jobs = [
-        (restore_text(p, d.target), d.target, gold)
+        (p, d.target, gold)
         for d in docs
-        for p, gold in zip(d.paragraphs, d.paragraph_labels, strict=True)
+        for p, gold in zip(d.published, d.paragraph_labels, strict=True)
         if gold is not None and p.strip()
     ]
     doc_out = _run(judge_texts, doc_jobs, chunk, progress)

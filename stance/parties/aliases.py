@@ -90,10 +90,9 @@ def _same_surname(finder: Finder, key: str) -> list[str]:
     not "Democratic lawmakers")."""
     words = key.split()
     same = [k for k in finder.groups if k.split()[-1] == words[-1] and finder.groups[k].labels]
-    if len(words) < 2:  # a surname alone: the one party whose name ends in it
-        roots = {finder.find(k) for k in same}
-        return [roots.pop()] if len(roots) == 1 else []
     roots = {finder.find(k) for k in same}
+    if len(words) < 2:  # a surname alone: the one party whose name ends in it
+        return [roots.pop()] if len(roots) == 1 else []
     if len(roots) > 1:
         roots = {finder.find(k) for k in same if k.split()[0] == words[0] or same_person_by_nickname(k, key)}
     if not roots and words[-1] in finder.groups and finder.groups[words[-1]].labels:
