@@ -278,8 +278,14 @@ def _negation_start(neg: Token) -> int:
     return neg.i - 1 if neg.i > 0 and not neg.doc[neg.i - 1].whitespace_ else neg.i
 
 
-#: Verbs too light to say anything about how an action is framed.
-_LIGHT_VERBS = frozenset("be have do say tell get make go take give come".split())
+#: Verbs too light to say anything about how an action is framed, with the verbs of saying
+#: that only attribute words to a speaker. Those that judge the words ("claimed",
+#: "insisted", "admitted") are framing and stay. Dropping the attributing ones removed 57
+#: of BASIL's 3,361 descriptors and none of the 73 that cover an annotated span.
+_LIGHT_VERBS = frozenset(
+    "be have do say tell get make go take give come "
+    "add state stress note write explain report reiterate emphasize emphasise remark indicate observe quote".split()
+)
 #: Children of a verb that belong to how its action is described.
 _VERB_PARTS = frozenset({"neg", "prt", "advmod", "acomp"})
 #: Clauses whose unstated subject is the subject of the verb they hang on: "X left,

@@ -179,3 +179,10 @@ def test_a_capitalised_first_adjective_is_a_label_not_a_name() -> None:
     # The small model tags this first word as a person; it is an adjective all the same.
     found = described("Blustery conservative talk show host Dana Cole closed a three-day conference on Saturday.")
     assert ("Blustery", "modifier") in found["Dana Cole"]
+
+
+def test_a_verb_that_only_attributes_words_frames_nothing_but_one_that_judges_them_does() -> None:
+    roe = described("Jane Roe noted that the plan was ready. She explained that talks would go on.", True)["Jane Roe"]
+    assert [text for text, kind in roe if kind == "action"] == []
+    doe = described("John Doe claimed that the vote was rigged.", True)["John Doe"]
+    assert ("claimed", "action") in doe
