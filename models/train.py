@@ -71,7 +71,10 @@ def main() -> None:
     train = newsmtsc.load(data / "newsmtsc" / "train.jsonl")[: args.limit]
     dev = {name: newsmtsc.load(data / "newsmtsc" / f"{name}.jsonl")[: args.limit] for name in ("dev_rw", "dev_mt")}
     snli = read_snli(data / "snli")
-    paragraphs, fixed = persent_examples(data / "persent", args.persent_dev_holdout, marker)
+    published = args.persent_text == "published"
+    paragraphs, fixed = persent_examples(
+        data / "persent", args.persent_dev_holdout, marker, published, args.passage_hypothesis
+    )
     print(
         f"train targets {len(train)}, persent dev paragraphs {len(paragraphs)}, test_fixed pool {len(fixed)},"
         f" snli pool {len(snli)}",
@@ -83,7 +86,12 @@ def main() -> None:
     model = AutoModelForSequenceClassification.from_pretrained(
         base, num_labels=len(LABELS), id2label=LABELS, label2id={v: k for k, v in LABELS.items()}
     )
-    config = StanceConfig(templates=dict(DEFAULT_TEMPLATES), marker=marker, max_length=args.max_length)
+    config = StanceConfig(
+        templates=dict(DEFAULT_TEMPLATES),
+        marker=marker,
+        max_length=args.max_length,
+        passage_hypothesis=args.passage_hypothesis,
+    )
 
     stance_per_epoch = len(train) + len(paragraphs) + min(args.fixed_per_epoch, len(fixed))
     batches_per_epoch = math.ceil(stance_per_epoch / args.targets_per_batch) + math.ceil(
@@ -147,7 +155,13 @@ def finalize(out: Path, data: Path, args: argparse.Namespace, history: list, sta
     f1, chosen = best_bias(logits, [it.gold for it in dev])
     print(f"pooled dev F1m {f1:.4f} with bias {chosen}", flush=True)
     bias = dict(zip(CLASSES, chosen, strict=True))
-    config = StanceConfig(templates=base.templates, marker=base.marker, max_length=base.max_length, bias=bias)
+    config = StanceConfig(
+        templates=base.templates,
+        marker=base.marker,
+        max_length=base.max_length,
+        bias=bias,
+        passage_hypothesis=base.passage_hypothesis,
+    )
     config.write(out)
     final = NLIModel(str(out), TransformersBackend(tokenizer, model), config)
     report = {}
@@ -195,6 +209,17 @@ def parse_args() -> argparse.Namespace:
         default=290,
         help="PerSenT dev documents from this one on (file order) are never trained on; the judgment is fitted there",
     )
+    p.add_argument(
+        "--persent-text",
+        choices=("as-trained", "published"),
+        default="as-trained",
+        help="PerSenT paragraphs as the shipped model saw them, or repaired as the evaluations read them",
+    )
+    p.add_argument(
+        "--passage-hypothesis",
+        default="{mention}",
+        help="hypothesis template PerSenT passages are asked with (and the judgment's paragraph pass)",
+    )
     p.add_argument("--max-length", type=int, default=192)
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--seed", type=int, default=13)
@@ -217,30 +242,35 @@ def read_snli(folder: Path) -> list[tuple[str, str, int]]:
     return rows
 
 
-def persent_examples(folder: Path, holdout: int, marker) -> tuple[list, list]:
+def persent_examples(
+    folder: Path, holdout: int, marker, published: bool = False, asked: str = "{mention}"
+) -> tuple[list, list]:
     """Stance examples from PerSenT paragraphs: (dev before ``holdout``, test_fixed in training).
 
     Each paragraph that names the target (its full name, first or last word) becomes
     (premise with every such occurrence marked, the target's name, the paragraph's label).
+    The text is :func:`paragraph_as_trained`, or with ``published`` the repair the
+    evaluations use (the rejected retrain of models/README.md). ``asked`` is the
+    hypothesis template a passage is asked with (``StanceConfig.passage_hypothesis``).
     """
     dev = persent.load(folder / "dev.jsonl")[:holdout]
     fixed = [d for i, d in enumerate(persent.load(folder / "test_fixed.jsonl")) if i % TEST_EVERY]
-    return _paragraph_examples(dev, marker), _paragraph_examples(fixed, marker)
+    return _paragraph_examples(dev, marker, published, asked), _paragraph_examples(fixed, marker, published, asked)
 
 
-def _paragraph_examples(docs, marker) -> list[tuple[str, str, int]]:
+def _paragraph_examples(docs, marker, published: bool, asked: str) -> list[tuple[str, str, int]]:
     out = []
     for doc in docs:
         words = doc.target.split()
         names = sorted({doc.target, words[0], words[-1]} - {""}, key=len, reverse=True)
         pattern = re.compile(r"\b(?:" + "|".join(re.escape(n) for n in names if len(n) > 2) + r")\b")
-        for text, gold in zip(doc.paragraphs, doc.paragraph_labels, strict=True):
-            text = paragraph_as_trained(text)
+        texts = doc.published if published else [paragraph_as_trained(t) for t in doc.paragraphs]
+        for text, gold in zip(texts, doc.paragraph_labels, strict=True):
             if gold is None or not pattern.search(text):
                 continue
             if marker is not None:
                 text = pattern.sub(lambda m: f"{marker[0]}{m.group(0)}{marker[1]}", text)
-            out.append((text, doc.target, CLASSES.index(gold)))
+            out.append((text, hypothesis(asked, doc.target), CLASSES.index(gold)))
     return out
 
 

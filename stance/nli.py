@@ -66,6 +66,11 @@ class StanceConfig:
     #: Added to each class's logit before the soft-max: a prior-shift correction chosen on
     #: dev data for the embedded model (all zero for other models).
     bias: dict[str, float] = field(default_factory=lambda: dict.fromkeys(STANCE_LABELS, 0.0))
+    #: How a whole passage (the judgment's paragraph pass) names the party in the hypothesis.
+    #: A model trained on passages under their own wording keeps the writer's attitude over
+    #: a passage apart from a single sentence's stance; by default a passage is asked as a
+    #: sentence is.
+    passage_hypothesis: str = "{mention}"
 
     @classmethod
     def read(cls, directory: Path) -> StanceConfig:
@@ -82,10 +87,17 @@ class StanceConfig:
             marker=tuple(marker) if marker else None,
             max_length=int(raw.get("max_length", 128)),
             bias={label: float(raw.get("bias", {}).get(label, 0.0)) for label in STANCE_LABELS},
+            passage_hypothesis=str(raw.get("passage_hypothesis", "{mention}")),
         )
 
     def write(self, directory: Path) -> None:
-        data = {"templates": self.templates, "marker": self.marker, "max_length": self.max_length, "bias": self.bias}
+        data = {
+            "templates": self.templates,
+            "marker": self.marker,
+            "max_length": self.max_length,
+            "bias": self.bias,
+            "passage_hypothesis": self.passage_hypothesis,
+        }
         (directory / "stance.json").write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
 
 

@@ -119,7 +119,8 @@ def score_passages(model: NLIModel, passages: list[str], subjects: list[str]) ->
     """The stance of whole passages (premises already marked) toward ``subjects``, one call."""
     if not passages:
         return []
-    return stances(premise_logits(model, passages, subjects), model.config.bias)
+    hypotheses = [hypothesis(model.config.passage_hypothesis, s) for s in subjects]
+    return stances(premise_logits(model, passages, hypotheses), model.config.bias)
 
 
 def score_labels(model: NLIModel, targets: list[Target], labels: list[str]) -> list[dict[str, float]]:

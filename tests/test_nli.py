@@ -52,6 +52,29 @@ def test_stance_head_asks_one_pair_per_target_and_templates_three(nli):
     assert sum(three.probs.values()) == pytest.approx(1.0, abs=1e-5)
 
 
+def test_a_passage_is_asked_with_the_models_passage_hypothesis(nli, tmp_path):
+    """The judgment's paragraph pass names the party as the model was trained to read passages."""
+    import dataclasses
+
+    from stance.nli import StanceConfig
+    from stance.scoring import score_passages
+
+    asked = []
+
+    class Counting(NLIModel):
+        def logits(self, premises, hypotheses, batch_size=64):
+            asked.append(list(hypotheses))
+            return super().logits(premises, hypotheses, batch_size)
+
+    config = dataclasses.replace(nli.config, passage_hypothesis="The writer on {mention}")
+    config.write(tmp_path)
+    assert StanceConfig.read(tmp_path) == config
+    passage = "«Mayor Lee» won the vote. Critics said «Lee» had lied."
+    score_passages(Counting(nli.name, nli.backend, config, nli.compute_path), [passage], ["Mayor Lee"])
+    score_passages(Counting(nli.name, nli.backend, nli.config, nli.compute_path), [passage], ["Mayor Lee"])
+    assert asked == [["The writer on Mayor Lee"], ["Mayor Lee"]]
+
+
 def test_batched_scores_equal_one_at_a_time_and_keep_input_order(nli):
     sentences = [
         "The senator was praised by colleagues for her tireless work on the bill.",
