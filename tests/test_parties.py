@@ -327,3 +327,14 @@ def test_a_surname_given_alone_joins_the_person_it_ends() -> None:
     _, found = single(text, PartySpec.parse("Wilson"), only_given=True)
     assert len(found) == 1 and "Theo Wilson" in [found[0].name, *found[0].aliases]
     assert texts(found[0], "name") == ["Theo Wilson", "Theo Wilson"]
+
+
+def test_an_organisation_headed_by_a_title_is_a_role_and_only_the_body_is_a_party() -> None:
+    _, parties = single(
+        "Negotiations mediated by UN Special Representative of the Secretary-General Jane Roe failed. Roe left Geneva."
+    )
+    assert "UN Special Representative" not in [p.name for p in parties]
+    assert texts(party(parties, "UN")) == ["UN"]
+    assert len(party(parties, "Jane Roe").mentions) == 2
+    _, bodies = single("The Federal Reserve raised rates. The Office of the Special Envoy said it was ready.")
+    assert {p.name for p in bodies} == {"Federal Reserve", "Office of the Special Envoy"}

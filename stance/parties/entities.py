@@ -120,6 +120,11 @@ class Finder:
                     start, end = span.start_char - sent.start_char, span.end_char - sent.start_char
                     if any(s <= start and end <= e for s, e in titles):  # in a title or dateline
                         continue
+                    if ent.label_ == "ORG":  # "UN Special Representative": the body is "UN"
+                        span = _before_title(sent, span, titles)
+                        if span is None:
+                            continue
+                        start, end = span.start_char - sent.start_char, span.end_char - sent.start_char
                     if any(s < span.end_char and span.start_char < e for s, e in taken):
                         continue
                     taken.append((span.start_char, span.end_char))
@@ -318,6 +323,26 @@ class Finder:
                 FoundMention(ref.article, ref.sentence, start, end, ref.span.text, ref.kind),
             )
         return [found[key] for key in sorted(found)]
+
+
+def _before_title(sent: Span, span: Span, titles: list[tuple[int, int]]) -> Span | None:
+    """An organisation the tagger ran into the title of the person named next ("UN Special
+    Representative of the Secretary-General Jane Roe", "County Sheriff Joe Arpaio") names a
+    role: only the words before the title name the body, if any do. A title word that is
+    not followed by a person's name is part of the organisation's name ("Burger King")."""
+    head = span.root.idx - sent.start_char
+    title = next((s for s, e in titles if s <= head < e), None)
+    if title is None:
+        return span
+    people = [
+        e.start_char - sent.start_char for e in sent.ents if e.label_ == "PERSON" and e.start_char >= span.end_char
+    ]
+    chains = (TITLE_BEFORE.search(sent.text[:start]) for start in people)
+    if not any(chain and chain.start(1) == title for chain in chains):
+        return span
+    if title <= span.start_char - sent.start_char:
+        return None
+    return sent.char_span(span.start_char - sent.start_char, title, alignment_mode="contract") or None
 
 
 def not_a_party(span: Span, label: str) -> bool:
