@@ -113,10 +113,15 @@ _BREAKS = {"\r\n": "\n", "\r": "\n", "\v": "\n", "\f": "\n", "\x85": "\n"}
 _BREAK = re.compile("|".join(re.escape(b) for b in _BREAKS))
 #: C0 controls (but tab and newline) and DEL as their Unicode "control pictures" (U+2400...),
 #: C1 controls as the replacement character: no picture exists for them.
+#: Characters with no glyph that web pages put inside words and around them: the soft
+#: hyphen, zero-width space, non-joiner and joiner, word joiner, a byte-order mark inside
+#: the text, and the bidirectional marks, embeddings, overrides and isolates.
+INVISIBLE = (0x00AD, 0x061C, *range(0x200B, 0x2010), *range(0x202A, 0x202F), *range(0x2060, 0x206A), 0xFEFF)
 _VISIBLE = str.maketrans(
     {code: chr(0x2400 + code) for code in range(0x20) if chr(code) not in "\t\n"}
     | {0x7F: "\u2421"}
     | {code: "\ufffd" for code in range(0x80, 0xA0)}
+    | dict.fromkeys(INVISIBLE)
 )
 
 
@@ -129,6 +134,10 @@ def visible_controls(text: str) -> str:
     source carried such bytes, while a printable symbol (ESC becomes "␛") cannot be obeyed
     and keeps every other character where it was. Line and page breaks (CR, CRLF, VT, FF,
     NEL) become newlines, since they only separate text.
+
+    Invisible format characters (:data:`INVISIBLE`) are removed: they have no glyph to
+    show, yet a soft hyphen or zero-width joiner inside a name makes it another name to
+    every matcher, and bidirectional overrides reorder how a quoted sentence displays.
     """
     return _BREAK.sub(lambda m: _BREAKS[m.group(0)], text).translate(_VISIBLE)
 

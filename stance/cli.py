@@ -187,8 +187,10 @@ def _labels(sources: Sequence[str], given: list[str], label_a: str | None, label
 
 
 def _local(source: str) -> Path | None:
-    """The file a source names, None for a URL or standard input."""
-    if source == "-" or source.startswith(("http://", "https://")):
+    """The file a source names, None for an address (a URL) or standard input."""
+    from stance.inputs import is_address
+
+    if source == "-" or is_address(source):
         return None
     return Path(source)
 
@@ -269,7 +271,7 @@ def _progress() -> Iterator[Callable[[str, int, int], None] | None]:
 
 @app.command()
 def score(
-    file: Annotated[Path, typer.Argument(metavar="FILE", hidden=True, show_default=False)],
+    source: Annotated[str, typer.Argument(metavar="SOURCE", hidden=True, show_default=False)],
     party: Annotated[
         list[str], typer.Option("--party", metavar="TEXT", help='Party to score, "Name=Alias,…". Repeatable.')
     ],
@@ -286,19 +288,20 @@ def score(
 ) -> None:
     """Score each sentence that mentions a party: stance probabilities and signed score.
 
-    FILE: the article, a UTF-8 text file.
+    SOURCE: the article, read as compare reads one: a text or HTML file, an http(s) URL,
+    or - for standard input.
     """
     try:
         from stance.annotate import score_article
-        from stance.inputs.text import read_text
+        from stance.inputs import read
         from stance.parties import PartySpec
 
         result = score_article(
-            read_text(file),
+            read(source).text,
             [PartySpec.parse(p) for p in party],
             labels=label or [],
             model=model,
-            path=str(file),
+            path=source,
         )
     except StanceError as exc:
         _fail(str(exc))
@@ -325,7 +328,7 @@ def eval_newsmtsc(
         nli = load(model)
         from rich.progress import Progress
 
-        with Progress(console=_stderr_console(), transient=True) as bar:
+        with Progress(console=_stderr_console(), transient=True, disable=not sys.stderr.isatty()) as bar:
             task = bar.add_task("scoring", total=len(items))
             report = newsmtsc.evaluate(nli, items, progress=lambda k: bar.advance(task, k))
     except StanceError as exc:
@@ -349,13 +352,15 @@ def eval_basil(
 
     PATH: the BASIL folder, with articles/ and annotations/ in it.
     """
+    if events is not None and events < 1:
+        _fail(f"--events must be at least 1, not {events}")
     try:
         from rich.progress import Progress
 
         from stance.evaluation import basil
         from stance.evaluation.basil_pipeline import analyse_for_basil
 
-        with Progress(console=_stderr_console(), transient=True) as bar:
+        with Progress(console=_stderr_console(), transient=True, disable=not sys.stderr.isatty()) as bar:
             task = bar.add_task("articles", total=None)
             result = basil.evaluate_basil(
                 directory,
@@ -387,7 +392,7 @@ def eval_persent(
 
         docs = persent.load(file)
         nli = load(model)
-        with Progress(console=_stderr_console(), transient=True) as bar:
+        with Progress(console=_stderr_console(), transient=True, disable=not sys.stderr.isatty()) as bar:
             task = bar.add_task("documents", total=len(docs))
             result = persent.evaluate(docs, judge_texts(nli), progress=lambda k: bar.advance(task, k))
     except StanceError as exc:

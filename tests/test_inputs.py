@@ -45,6 +45,17 @@ class Pages(BaseHTTPRequestHandler):
         elif self.path == "/slow":
             time.sleep(SLOW_SECONDS)
             self._send(200, "text/html", ARTICLE)
+        elif self.path == "/trickle":
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.end_headers()
+            try:
+                for _ in range(int(SLOW_SECONDS * 10)):
+                    self.wfile.write(b"<p>x</p>")
+                    self.wfile.flush()
+                    time.sleep(0.1)
+            except (BrokenPipeError, ConnectionResetError):
+                pass
         elif self.path == "/huge":
             self._send(200, "text/html", ARTICLE[:-20] + b"<p>filler</p>" * 200_000 + b"</body></html>")
         elif self.path == "/huge-unannounced":
@@ -128,6 +139,12 @@ def test_404(server: str) -> None:
 
 def test_slow_server_times_out(server: str) -> None:
     assert "timed out" in refusal(f"{server}/slow", timeout=0.5)
+
+
+def test_server_trickling_bytes_meets_the_deadline(server: str) -> None:
+    started = time.monotonic()
+    assert "timed out" in refusal(f"{server}/trickle", timeout=0.5)
+    assert time.monotonic() - started < SLOW_SECONDS / 2
 
 
 @pytest.mark.parametrize("path", ["/huge", "/huge-unannounced"])
@@ -303,3 +320,31 @@ def test_text_decoded_right_is_left_as_it_is(tmp_path: Path) -> None:
     path = tmp_path / "fine.txt"
     path.write_text(published, encoding="utf-8")
     assert read(str(path)).text.strip() == published
+
+
+def test_invisible_format_characters_are_removed(tmp_path: Path) -> None:
+    # soft hyphen, zero-width joiner and a bidirectional isolate, as web pages carry them
+    path = tmp_path / "article.txt"
+    path.write_text("Khalifa Haf\u00adtar met Fayez al-Sar\u200draj.\u2066 Haftar\u2069 left.\n", encoding="utf-8")
+    assert read(str(path)).text == "Khalifa Haftar met Fayez al-Sarraj. Haftar left.\n"
+
+
+def test_a_named_pipe_is_read_like_a_file(tmp_path: Path) -> None:
+    # the shell's <(...) and mkfifo give pipes, whose size is 0 until they are read
+    pipe = tmp_path / "article"
+    os.mkfifo(pipe)
+    writer = threading.Thread(target=lambda: pipe.write_text(TEXT, encoding="utf-8"), daemon=True)
+    writer.start()
+    assert read(str(pipe)).text == TEXT
+    writer.join()
+    empty = tmp_path / "empty"
+    os.mkfifo(empty)
+    closer = threading.Thread(target=lambda: empty.write_bytes(b""), daemon=True)
+    closer.start()
+    assert "file is empty" in refusal(str(empty))
+    closer.join()
+
+
+@pytest.mark.parametrize("address", ["ftp://127.0.0.1/article.html", "file:///etc/hostname"])
+def test_an_address_of_another_kind_is_refused_as_such(address: str) -> None:
+    assert "only http:// and https://" in refusal(address)

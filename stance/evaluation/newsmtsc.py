@@ -50,7 +50,10 @@ def load(path: str | Path) -> list[LabelledTarget]:
             gold = POLARITY.get(t.get("polarity"))
             if gold is None or not isinstance(sentence, str):
                 raise StanceError(f"{file}: target with bad polarity or sentence: {t!r}"[:200])
-            out.append(LabelledTarget(Target(sentence, int(t["from"]), int(t["to"])), gold))
+            start, end = t.get("from"), t.get("to")
+            if not (isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(sentence)):
+                raise StanceError(f"{file}: target offsets outside its sentence: {t!r}"[:200])
+            out.append(LabelledTarget(Target(sentence, start, end), gold))
     if not out:
         raise StanceError(f"{file}: no targets found")
     return out

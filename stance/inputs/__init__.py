@@ -13,11 +13,14 @@ from dataclasses import replace
 from pathlib import Path
 
 from stance.clean import check_length, visible_controls
+from stance.errors import StanceError
 from stance.inputs.document import Document
 
-__all__ = ["Document", "read"]
+__all__ = ["Document", "is_address", "read"]
 
 HTML_SUFFIXES = (".html", ".htm")
+#: An address of another kind (ftp://, file://): refused as such, not looked for as a file.
+_SCHEME = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*://")
 
 
 def read(source: str) -> Document:
@@ -34,11 +37,18 @@ def read(source: str) -> Document:
         doc = text.read_stdin()
     elif source.lower().startswith(("http://", "https://")):
         doc = url.read_url(source)
+    elif is_address(source):
+        raise StanceError(f"{source}: only http:// and https:// addresses can be read")
     elif Path(source).suffix.lower() in HTML_SUFFIXES:
         doc = html.read_file(Path(source))
     else:
         doc = text.read_file(Path(source))
     return finish(doc)
+
+
+def is_address(source: str) -> bool:
+    """Whether ``source`` is an address (``scheme://…``) rather than a path to a file."""
+    return bool(_SCHEME.match(source))
 
 
 def finish(doc: Document) -> Document:

@@ -38,6 +38,8 @@ def check_file(path: Path, max_bytes: int = MAX_BYTES) -> Path:
         raise StanceError(f"{path}: no such file")
     if path.is_dir():
         raise StanceError(f"{path}: is a directory, not a file")
+    if not path.is_file():  # a pipe or device (the shell's <(...)): its size shows only when read
+        return path
     size = path.stat().st_size
     if size == 0:
         raise StanceError(f"{path}: file is empty")
@@ -78,9 +80,14 @@ def read_text(path: str | Path, max_bytes: int = MAX_BYTES) -> str:
     """Read a text file (see :func:`decode`), refusing one that holds only whitespace."""
     file = check_file(Path(path), max_bytes)
     try:
-        data = file.read_bytes()
+        with file.open("rb") as stream:
+            data = stream.read(max_bytes + 1)
     except OSError as exc:
         raise StanceError(f"{file}: cannot read ({exc.strerror})") from exc
+    if not data:
+        raise StanceError(f"{file}: file is empty")
+    if len(data) > max_bytes:
+        raise StanceError(f"{file}: file is too large (over {max_bytes / 2**20:.1f} MiB)")
     text = decode(data, str(file))
     if not text.strip():
         raise StanceError(f"{file}: contains only whitespace")

@@ -53,7 +53,8 @@ def fetch(url: str, timeout: float = TIMEOUT, max_bytes: int = MAX_PAGE_BYTES) -
         try:
             _check(url, response, max_bytes)
             body = bytearray()
-            for chunk in response.stream(_CHUNK):
+            # read1 returns whatever has arrived, so a server trickling bytes meets the deadline
+            while chunk := response.read1(_CHUNK):
                 body += chunk
                 if len(body) > max_bytes:
                     raise StanceError(_too_large(url, max_bytes))
