@@ -172,7 +172,7 @@ def _labels(sources: Sequence[str], given: list[str], label_a: str | None, label
     """One label per source (None: the input's default), from --label in order and the
     older --label-a / --label-b."""
     if len(sources) < 2:
-        raise typer.BadParameter("give at least two articles to compare", param_hint="SOURCE")
+        _fail("give at least two articles to compare")
     if len(given) > len(sources):
         _fail(f"{len(given)} --label options for {len(sources)} articles")
     labels: list[str | None] = [*given, *([None] * (len(sources) - len(given)))]
@@ -291,6 +291,8 @@ def score(
     SOURCE: the article, read as compare reads one: a text or HTML file, an http(s) URL,
     or - for standard input.
     """
+    if any(not text.strip() for text in label or []):
+        _fail('--label needs words, e.g. --label "supports a ceasefire"')
     try:
         from stance.annotate import score_article
         from stance.inputs import read

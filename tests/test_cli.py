@@ -93,6 +93,11 @@ def test_compare_rejects_bad_files(tmp_path, seeds, case):
     _assert_one_line_error(runner.invoke(app, ["compare", good, str(path)]), needle)
 
 
+def test_compare_rejects_a_single_article(seeds):
+    good = str(next(iter(seeds.values())))
+    _assert_one_line_error(runner.invoke(app, ["compare", good]), "at least two")
+
+
 def test_compare_rejects_the_same_file_twice(seeds):
     good = str(next(iter(seeds.values())))
     _assert_one_line_error(runner.invoke(app, ["compare", good, good]), "twice")
@@ -129,6 +134,11 @@ def test_score_prints_each_mention_with_its_stance(seeds):
         assert m["party"] == "Khalifa Haftar" and m["voice"] in {"own", "quoted"}
         assert -1.0 <= m["score"] <= 1.0
         assert set(m["labels"]) == {"supports a ceasefire"}
+
+
+def test_score_rejects_an_empty_label(seeds):
+    args = ["score", str(seeds["cgtn-2019"]), "--party", "Haftar", "--label", " "]
+    _assert_one_line_error(runner.invoke(app, args), "--label needs words")
 
 
 def test_score_reads_a_web_page_as_compare_does():
