@@ -86,9 +86,10 @@ def _root(
     """Compare how news outlets treat the same parties, with a zero-shot NLI stance model."""
 
 
-def _fail(message: str) -> None:
+def _fail(message: str, code: int = 1) -> None:
+    """One line on stderr and exit ``code``: 1 for bad input, 2 for a command used wrongly."""
     typer.echo(f"stance: error: {message}", err=True)
-    raise typer.Exit(1)
+    raise typer.Exit(code)
 
 
 def _emit(result, json_out: bool, show) -> None:
@@ -172,7 +173,7 @@ def _labels(sources: Sequence[str], given: list[str], label_a: str | None, label
     """One label per source (None: the input's default), from --label in order and the
     older --label-a / --label-b."""
     if len(sources) < 2:
-        _fail("give at least two articles to compare")
+        _fail("give at least two articles to compare", code=2)
     if len(given) > len(sources):
         _fail(f"{len(given)} --label options for {len(sources)} articles")
     labels: list[str | None] = [*given, *([None] * (len(sources) - len(given)))]

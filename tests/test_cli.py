@@ -93,9 +93,10 @@ def test_compare_rejects_bad_files(tmp_path, seeds, case):
     _assert_one_line_error(runner.invoke(app, ["compare", good, str(path)]), needle)
 
 
-def test_compare_rejects_a_single_article(seeds):
-    good = str(next(iter(seeds.values())))
-    _assert_one_line_error(runner.invoke(app, ["compare", good]), "at least two")
+def test_compare_rejects_a_single_article_in_one_line(seeds):
+    result = runner.invoke(app, ["compare", str(next(iter(seeds.values())))])
+    assert result.exit_code == 2  # a usage error, as click gives for an unknown option
+    assert result.stderr.rstrip("\n").splitlines() == ["stance: error: give at least two articles to compare"]
 
 
 def test_compare_rejects_the_same_file_twice(seeds):
