@@ -329,9 +329,7 @@ def eval_newsmtsc(
     try:
         items = newsmtsc.load(file)
         nli = load(model)
-        from rich.progress import Progress
-
-        with Progress(console=_stderr_console(), transient=True, disable=not sys.stderr.isatty()) as bar:
+        with _eval_bar() as bar:
             task = bar.add_task("scoring", total=len(items))
             report = newsmtsc.evaluate(nli, items, progress=lambda k: bar.advance(task, k))
     except StanceError as exc:
@@ -358,12 +356,10 @@ def eval_basil(
     if events is not None and events < 1:
         _fail(f"--events must be at least 1, not {events}")
     try:
-        from rich.progress import Progress
-
         from stance.evaluation import basil
         from stance.evaluation.basil_pipeline import analyse_for_basil
 
-        with Progress(console=_stderr_console(), transient=True, disable=not sys.stderr.isatty()) as bar:
+        with _eval_bar() as bar:
             task = bar.add_task("articles", total=None)
             result = basil.evaluate_basil(
                 directory,
@@ -387,15 +383,13 @@ def eval_persent(
 ) -> None:
     """Article-level judgment against PerSenT's document and paragraph labels: macro-F1, accuracy."""
     try:
-        from rich.progress import Progress
-
         from stance.evaluation import persent
         from stance.evaluation.article_pipeline import judge_texts
         from stance.nli import load
 
         docs = persent.load(file)
         nli = load(model)
-        with Progress(console=_stderr_console(), transient=True, disable=not sys.stderr.isatty()) as bar:
+        with _eval_bar() as bar:
             task = bar.add_task("documents", total=len(docs))
             result = persent.evaluate(docs, judge_texts(nli), progress=lambda k: bar.advance(task, k))
     except StanceError as exc:
@@ -412,6 +406,14 @@ def _stderr_console():
     from rich.console import Console
 
     return Console(stderr=True)
+
+
+def _eval_bar():
+    """An evaluation's progress bar on stderr, shown only on a terminal: elsewhere its
+    closing newline would come before a one-line error."""
+    from rich.progress import Progress
+
+    return Progress(console=_stderr_console(), transient=True, disable=not sys.stderr.isatty())
 
 
 @app.command()
