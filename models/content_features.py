@@ -17,7 +17,6 @@ sample. The judgment's features come from fit_judge's cache (run ``make judge`` 
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import sys
 from pathlib import Path
@@ -33,7 +32,7 @@ import fit_judge  # noqa: E402
 from stance.alignment import embed  # noqa: E402
 from stance.evaluation import persent  # noqa: E402
 from stance.judgment import FEATURES  # noqa: E402
-from stance.nli import EMBEDDED_DIR, STANCE_LABELS  # noqa: E402
+from stance.nli import STANCE_LABELS  # noqa: E402
 
 CONTENT = ("content_neg", "content_neu", "content_pos")
 
@@ -67,7 +66,7 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
     parser.add_argument("--cache", type=Path, default=Path("/tmp/judge"), help="models/fit_judge.py's --cache")
     args = parser.parse_args()
-    cache = args.cache / hashlib.sha1((EMBEDDED_DIR / "model.safetensors").read_bytes()).hexdigest()[:12]
+    cache = fit_judge.weights_cache(args.cache)
     if not (cache / "cases-persent-dev.json").exists():
         sys.exit(f"{cache} holds no cases: run `make judge` (models/fit_judge.py) for these weights first")
     stages = ("persent-dev", "persent-test_fixed")

@@ -86,6 +86,12 @@ def _views(nli, text: str, label: str, names: list[str]) -> tuple[dict, int]:
     }, n
 
 
+def weights_cache(cache: Path) -> Path:
+    """The folder under ``cache`` for the embedded model's weights: one per weights, so a
+    retrained model never reads its predecessor's outputs."""
+    return cache / hashlib.sha1((EMBEDDED_DIR / "model.safetensors").read_bytes()).hexdigest()[:12]
+
+
 def dev_holdout() -> int:
     """PerSenT dev documents before this index trained the shipped model (its
     ``metrics.json`` says so); only the rest may fit or test the aggregator."""
@@ -402,8 +408,7 @@ def main() -> None:
     parser.add_argument("--choose", help="variant to ship instead of the best cross-validated one")
     parser.add_argument("--stages", default=",".join(STAGES), help="collection stages to use, comma-separated")
     args = parser.parse_args()
-    # one folder per model weights: a retrained model must not read its predecessor's outputs
-    args.cache = args.cache / hashlib.sha1((EMBEDDED_DIR / "model.safetensors").read_bytes()).hexdigest()[:12]
+    args.cache = weights_cache(args.cache)
     args.cache.mkdir(parents=True, exist_ok=True)
     cases = collect(args.data, args.cache, tuple(args.stages.split(",")))
     print(f"{len(cases)} cases", file=sys.stderr)

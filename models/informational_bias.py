@@ -17,7 +17,6 @@ sentence is. The party's sentence scores come from ``models/fit_judge.py``'s cac
 from __future__ import annotations
 
 import argparse
-import hashlib
 import itertools
 import json
 import sys
@@ -27,10 +26,12 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "models"))
+
+import fit_judge  # noqa: E402
 
 from stance.alignment import THRESHOLD, embed  # noqa: E402
 from stance.evaluation import basil  # noqa: E402
-from stance.nli import EMBEDDED_DIR  # noqa: E402
 from stance.sentences import parse  # noqa: E402
 
 RANK = {"negative": 0, "neutral": 1, "positive": 2}
@@ -88,9 +89,7 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
     parser.add_argument("--cache", type=Path, default=Path("/tmp/judge"), help="models/fit_judge.py's --cache")
     args = parser.parse_args()
-    # fit_judge keeps one folder per model weights
-    weights = hashlib.sha1((EMBEDDED_DIR / "model.safetensors").read_bytes()).hexdigest()[:12]
-    path = args.cache / weights / "cases-basil.json"
+    path = fit_judge.weights_cache(args.cache) / "cases-basil.json"
     if not path.exists():
         sys.exit(f"{path} is missing: run `make judge` (models/fit_judge.py) for these weights first")
     cases = json.loads(path.read_text())

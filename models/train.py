@@ -27,6 +27,7 @@ Run ``make model`` (or ``python models/train.py --help``).
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import math
 import random
@@ -155,13 +156,7 @@ def finalize(out: Path, data: Path, args: argparse.Namespace, history: list, sta
     f1, chosen = best_bias(logits, [it.gold for it in dev])
     print(f"pooled dev F1m {f1:.4f} with bias {chosen}", flush=True)
     bias = dict(zip(CLASSES, chosen, strict=True))
-    config = StanceConfig(
-        templates=base.templates,
-        marker=base.marker,
-        max_length=base.max_length,
-        bias=bias,
-        passage_hypothesis=base.passage_hypothesis,
-    )
+    config = dataclasses.replace(base, bias=bias)
     config.write(out)
     final = NLIModel(str(out), TransformersBackend(tokenizer, model), config)
     report = {}
